@@ -1,0 +1,113 @@
+import type { Range } from '../manifest';
+
+export type AppKind = 'argo-application' | 'flux-kustomization' | 'flux-helmrelease' | 'kustomize' | 'directory';
+export type RendererKind = 'directory' | 'kustomize' | 'helm';
+
+/** Where an app (or a problem) was declared: a document in a repo file. */
+export interface Declaration { file: string; docIndex: number; range: Range }
+
+export interface HelmOptions {
+  releaseName: string;
+  /** Absolute paths of value files, in order. */
+  valueFiles: string[];
+  /** Inline values as YAML text (Argo `helm.values`). */
+  values?: string;
+  /** Inline values as an object (Argo `helm.valuesObject`, Flux `spec.values`). */
+  valuesObject?: Record<string, unknown>;
+  parameters: { name: string; value: string; forceString?: boolean }[];
+}
+
+export interface KustomizeOptions {
+  namePrefix?: string;
+  nameSuffix?: string;
+  /** `name=newName:tag` or `name:tag` forms, as `kustomize edit set image` takes them. */
+  images: string[];
+  namespace?: string;
+}
+
+export interface DirectoryOptions { recurse: boolean; include?: string; exclude?: string }
+
+export interface AppSource {
+  /** Absolute path of the source folder (or chart) in this repo; absent for remote sources. */
+  dir?: string;
+  /** Path as written in the app (relative to the repo root for Argo CD and Flux). */
+  path?: string;
+  repoURL?: string;
+  targetRevision?: string;
+  /** Argo multi-source `ref`: a source that only provides files to other sources. */
+  ref?: string;
+  chart?: string;
+  local: boolean;
+  renderer?: RendererKind;
+  helm?: HelmOptions;
+  kustomize?: KustomizeOptions;
+  directory?: DirectoryOptions;
+}
+
+export type DestinationResolution = 'server' | 'name' | 'config' | 'single-context' | 'unresolved';
+export interface AppDestination {
+  server?: string;
+  name?: string;
+  namespace?: string;
+  /** The kubeconfig context the app maps to, when known. */
+  context?: string;
+  resolution: DestinationResolution;
+}
+
+export type TrackingMethod = 'argocd-annotation' | 'argocd-label' | 'flux-labels' | 'applyset';
+
+export interface IgnoreDifference {
+  group?: string;
+  kind: string;
+  name?: string;
+  namespace?: string;
+  jsonPointers: string[];
+  jqPathExpressions: string[];
+  managedFieldsManagers: string[];
+}
+
+export interface FluxOptions {
+  prune: boolean;
+  suspend: boolean;
+  targetNamespace?: string;
+  dependsOn: string[];
+  substitute: Record<string, string>;
+  /** Names of ConfigMaps/Secrets in substituteFrom that were not found in the repo. */
+  missingSubstituteFrom: string[];
+}
+
+export interface AppProblem {
+  message: string;
+  severity: 'error' | 'warning' | 'info';
+  file?: string;
+  range?: Range;
+  code: string;
+}
+
+export interface GitOpsApp {
+  /** Unique and stable: `argocd/<namespace>/<name>`, `flux/<namespace>/<name>`, `kustomize/<path>`. */
+  id: string;
+  name: string;
+  namespace?: string;
+  kind: AppKind;
+  declaredIn?: Declaration;
+  /** The ApplicationSet or parent app this one came from. */
+  parent?: string;
+  sources: AppSource[];
+  destination: AppDestination;
+  tracking: TrackingMethod;
+  automated: boolean;
+  selfHeal: boolean;
+  autoPrune: boolean;
+  syncOptions: string[];
+  ignoreDifferences: IgnoreDifference[];
+  flux?: FluxOptions;
+  problems: AppProblem[];
+}
+
+/** Something found in the repo that declares apps but could not be expanded. */
+export interface UnsupportedDeclaration {
+  what: string;
+  reason: string;
+  declaredIn: Declaration;
+}

@@ -1,0 +1,38 @@
+import type { KubeObject, Range, ResourceId } from '../manifest';
+import type { RendererKind } from '../apps/types';
+
+/** Where a rendered resource came from in the repo. */
+export interface Origin {
+  file: string;
+  docIndex: number;
+  range: Range;
+  /** How the origin was found: the file itself, kustomize's origin annotation, helm's `# Source:`, or identity matching. */
+  via: 'file' | 'kustomize-origin' | 'helm-source' | 'identity';
+}
+
+export interface RenderedResource {
+  object: KubeObject;
+  id: ResourceId;
+  origin?: Origin;
+}
+
+export interface RenderProblem {
+  message: string;
+  file?: string;
+  range?: Range;
+  code: 'render-failed' | 'binary-missing' | 'timeout' | 'cancelled' | 'missing-path' | 'invalid-output' | 'untrusted' | 'yaml';
+}
+
+export interface RenderResult {
+  appId: string;
+  renderer: RendererKind;
+  ok: boolean;
+  resources: RenderedResource[];
+  problems: RenderProblem[];
+  /** Absolute paths of every file the render read: a change to any of them invalidates it. */
+  inputs: string[];
+  /** Hash of the inputs' content and the render options. */
+  inputHash: string;
+  durationMs: number;
+  cached: boolean;
+}
