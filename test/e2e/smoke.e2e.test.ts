@@ -58,7 +58,13 @@ describe('VS Code smoke (code-server + chromium)', { timeout: 10 * 60_000 }, () 
 
   before(async () => {
     workspace = await kustomizeRepo();
-    vs = await launchVSCode({ workspace, extensionDir: extensionDir(), bridge: true, trust: true });
+    vs = await launchVSCode({
+      workspace,
+      extensionDir: extensionDir(),
+      bridge: true,
+      trust: true,
+      env: { GITOPS_LENS_E2E_MARKER: 'reaches-the-extension-host' },
+    });
   });
   after(async () => {
     await vs?.close();
@@ -76,6 +82,8 @@ describe('VS Code smoke (code-server + chromium)', { timeout: 10 * 60_000 }, () 
     const version = await vs.vscode<string>('return vscode.version');
     assert.match(version, /^1\.139\./);
     assert.equal(await vs.executeCommand('gitopsLensE2E.nonexistent').catch(() => 'rejected'), 'rejected');
+    // launchVSCode's env (e.g. KUBECONFIG) must reach the extension host process.
+    assert.equal(await vs.vscode('return process.env.GITOPS_LENS_E2E_MARKER'), 'reaches-the-extension-host');
   });
 
   it('has our extension installed and active', async () => {
