@@ -173,16 +173,25 @@ export async function launchVSCode(opts: LaunchOptions): Promise<VSCodeSession> 
   };
 
   try {
-    server = await startCodeServer({
-      launcher,
-      extensionsDir,
-      userDataDir,
-      workspace,
-      trust,
-      logFile: path.join(root, 'server.log'),
-      env: { ...opts.env, ...(bridge ? { GITOPS_LENS_E2E_BRIDGE: bridgeDir } : {}) },
-      extraArgs: opts.logLevel ? ['--log', opts.logLevel] : [],
-    });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        server = await startCodeServer({
+          launcher,
+          extensionsDir,
+          userDataDir,
+          workspace,
+          trust,
+          logFile: path.join(root, 'server.log'),
+          env: { ...opts.env, ...(bridge ? { GITOPS_LENS_E2E_BRIDGE: bridgeDir } : {}) },
+          extraArgs: opts.logLevel ? ['--log', opts.logLevel] : [],
+        });
+        break;
+      } catch (e) {
+        // The free port we picked can be taken by a parallel test before code-server binds it.
+        if (attempt >= 3 || !(e instanceof Error && e.message.includes('EADDRINUSE'))) throw e;
+      }
+    }
+    if (!server) throw new Error('unreachable: code-server did not start');
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
     const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1440, height: 900 } });
     const page = await context.newPage();
