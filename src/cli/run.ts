@@ -1,6 +1,38 @@
-export interface CliIO { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; cwd: string; env: NodeJS.ProcessEnv }
+import { runApps, runRender } from './apps';
+import { EXIT, err, out, type CliIO } from './io';
+
+export type { CliIO } from './io';
+
+const USAGE = `usage: gitops-lens <command> [options]
+
+commands:
+  apps [dir] [--json]                 list the GitOps apps of a repository
+  render <app> [--json|--yaml]        print an app's desired resources
+
+exit codes: 0 ok, 1 findings or drift, 2 usage or error`;
+
+type Command = (argv: string[], io: CliIO) => Promise<number>;
+const COMMANDS: Record<string, Command> = { apps: runApps, render: runRender };
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
-  io.stderr.write(`gitops-lens: unknown command ${argv[0] ?? ''}\n`);
-  return 2;
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    out(io, USAGE);
+    return cmd ? EXIT.ok : EXIT.error;
+  }
+  const run = COMMANDS[cmd];
+  if (!run) {
+    err(io, `unknown command "${cmd}"\n${USAGE}`);
+    return EXIT.error;
+  }
+  try {
+    return await run(rest, io);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code && code.startsWith('ERR_PARSE_ARGS')) {
+      err(io, (e as Error).message);
+      return EXIT.error;
+    }
+    throw e;
+  }
 }

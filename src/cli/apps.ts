@@ -1,0 +1,55 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { loadWorkspace, findApp } from '../core/workspace';
+import { renderApp, toolchainFromEnv } from '../core/render';
+import { describeId } from '../core/manifest';
+import { EXIT, err, out, table, where, type CliIO } from './io';
+
+export async function runApps(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, kubeconfig: { type: 'string', multiple: true } } });
+  const root = resolve(io.cwd, positionals[0] ?? '.');
+  const ws = await loadWorkspace(root, { kubeconfig: values.kubeconfig, env: io.env });
+  const { apps, unsupported, config } = ws.discovery;
+  if (values.json) {
+    out(io, JSON.stringify({ root, apps, unsupported, configProblems: config.problems }, null, 2));
+    return EXIT.ok;
+  }
+  if (apps.length === 0) out(io, `no apps found in ${root}`);
+  else {
+    const rows = [['APP', 'KIND', 'SOURCE', 'RENDERER', 'DESTINATION', 'DISCOVERY']];
+    for (const a of apps) {
+      const src = a.sources.map((s) => (s.local ? s.path ?? s.chart ?? '.' : `${s.repoURL ?? '?'} (remote)`)).join(', ');
+      const dest = a.destination.context ? `${a.destination.context}${a.destination.namespace ? `/${a.destination.namespace}` : ''}` : `unresolved${a.destination.server ? ` (${a.destination.server})` : a.destination.name ? ` (${a.destination.name})` : ''}`;
+      const errors = a.problems.filter((p) => p.severity === 'error').length;
+      rows.push([a.id, a.kind, src || '-', [...new Set(a.sources.map((s) => s.renderer ?? '-'))].join(','), dest, errors ? `${errors} error(s)` : 'ok']);
+    }
+    out(io, table(rows));
+  }
+  for (const a of apps) for (const p of a.problems) out(io, `${where(io, p.file, p.range)}: ${p.severity}: ${a.id}: ${p.message}`);
+  for (const u of unsupported) out(io, `${where(io, u.declaredIn.file, u.declaredIn.range)}: warning: ${u.what}: ${u.reason}`);
+  for (const p of [...config.problems, ...ws.kubeconfig.problems]) out(io, `warning: ${p}`);
+  return EXIT.ok;
+}
+
+export async function runRender(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, yaml: { type: 'boolean' }, dir: { type: 'string' } } });
+  if (!positionals[0]) {
+    err(io, 'usage: gitops-lens render <app> [--json|--yaml] [--dir DIR]');
+    return EXIT.error;
+  }
+  const ws = await loadWorkspace(resolve(io.cwd, values.dir ?? '.'), { env: io.env });
+  const app = findApp(ws.discovery.apps, positionals[0]);
+  if ('error' in app) {
+    err(io, app.error);
+    return EXIT.error;
+  }
+  const result = await renderApp(app, ws.repo, toolchainFromEnv(io.env));
+  for (const p of result.problems) err(io, `${p.file ? where(io, p.file, p.range) + ': ' : ''}${p.message}`);
+  if (!result.ok) return EXIT.error;
+  if (values.json) out(io, JSON.stringify(result.resources, null, 2));
+  else if (values.yaml || true) {
+    out(io, result.resources.map((r) => `# ${describeId(r.id)}${r.origin ? ` from ${where(io, r.origin.file, r.origin.range)}` : ''}\n${stringify(r.object, { lineWidth: 0 })}`).join('---\n'));
+  }
+  return EXIT.ok;
+}

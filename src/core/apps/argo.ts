@@ -1,0 +1,168 @@
+import { dirname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { KubeObject } from '../manifest';
+import { arr, declarationOf, isDir, isThisRepo, obj, problemAt, rendererFor, repoPath, str, type DeclContext } from './declare';
+import type { AppProblem, AppSource, GitOpsApp, IgnoreDifference } from './types';
+
+export const ARGO_GROUP = 'argoproj.io';
+
+/** An Argo CD `Application` as an app; sources in this repo are local and rendered. */
+export function argoApplication(c: DeclContext, parent?: string): GitOpsApp {
+  const o = c.object;
+  const spec = obj(o.spec);
+  const name = str(o.metadata?.name) ?? '';
+  const namespace = str(o.metadata?.namespace) ?? 'argocd';
+  const problems: AppProblem[] = [];
+  const rawSources = spec.sources !== undefined ? arr(spec.sources) : spec.source !== undefined ? [spec.source] : [];
+  const basePath = spec.sources !== undefined ? 'sources' : 'source';
+  if (rawSources.length === 0) problems.push(problemAt(c, ['spec'], `Application ${name} has no source`, 'no-source'));
+  const refs = new Map<string, AppSource>();
+  const sources = rawSources.map((s, i) => {
+    const src = argoSource(c, obj(s), spec.sources !== undefined ? ['spec', basePath, i] : ['spec', basePath], problems);
+    if (src.ref) refs.set(src.ref, src);
+    return src;
+  });
+  // `$ref/path` value files come from the source whose `ref` is that name.
+  for (const [i, src] of sources.entries()) {
+    if (!src.helm) continue;
+    src.helm.valueFiles = src.helm.valueFiles.map((vf, j) => {
+      const m = /^\$([^/]+)\/(.*)$/.exec(vf);
+      if (!m) return src.dir ? repoPath(c.repo, `${src.path}/${vf}`) ?? vf : vf;
+      const ref = refs.get(m[1]);
+      if (!ref) {
+        problems.push(problemAt(c, ['spec', basePath, i, 'helm', 'valueFiles', j], `value file ${vf}: no source has ref "${m[1]}"`, 'missing-ref'));
+        return vf;
+      }
+      if (!ref.local) return vf;
+      return repoPath(c.repo, m[2]) ?? vf;
+    });
+  }
+  const dest = obj(spec.destination);
+  const sync = obj(spec.syncPolicy);
+  const automated = sync.automated !== undefined && sync.automated !== null && obj(sync.automated).enabled !== false;
+  return {
+    id: `argocd/${namespace}/${name}`,
+    name, namespace, kind: 'argo-application', declaredIn: declarationOf(c), parent,
+    sources,
+    destination: { server: str(dest.server), name: str(dest.name), namespace: str(dest.namespace), resolution: 'unresolved' },
+    tracking: 'argocd-annotation',
+    automated, selfHeal: automated && obj(sync.automated).selfHeal === true, autoPrune: automated && obj(sync.automated).prune === true,
+    syncOptions: arr(sync.syncOptions).map(String),
+    ignoreDifferences: arr(spec.ignoreDifferences).map((x) => ignoreDifference(obj(x))),
+    problems,
+  };
+}
+
+function argoSource(c: DeclContext, s: Record<string, unknown>, at: (string | number)[], problems: AppProblem[]): AppSource {
+  const repoURL = str(s.repoURL);
+  const local = isThisRepo(c.repo, repoURL);
+  const src: AppSource = { repoURL, path: str(s.path), targetRevision: str(s.targetRevision), ref: str(s.ref), chart: str(s.chart), local };
+  const helm = s.helm !== undefined ? obj(s.helm) : undefined;
+  const kz = s.kustomize !== undefined ? obj(s.kustomize) : undefined;
+  const dir = s.directory !== undefined ? obj(s.directory) : undefined;
+  if (helm) {
+    src.helm = {
+      releaseName: str(helm.releaseName) ?? str(c.object.metadata?.name) ?? 'release',
+      valueFiles: arr(helm.valueFiles).map(String),
+      values: typeof helm.values === 'string' ? helm.values : helm.values !== undefined ? JSON.stringify(helm.values) : undefined,
+      valuesObject: helm.valuesObject !== undefined ? obj(helm.valuesObject) : undefined,
+      parameters: arr(helm.parameters).map((p) => ({ name: String(obj(p).name), value: String(obj(p).value ?? ''), forceString: obj(p).forceString === true })),
+    };
+  }
+  if (kz) src.kustomize = { namePrefix: str(kz.namePrefix), nameSuffix: str(kz.nameSuffix), images: arr(kz.images).map(String), namespace: str(kz.namespace) };
+  if (dir) src.directory = { recurse: dir.recurse === true, include: str(dir.include), exclude: str(dir.exclude) };
+  if (!local || src.path === undefined) return src;
+  const abs = repoPath(c.repo, src.path);
+  if (!abs || !isDir(abs)) {
+    problems.push(problemAt(c, [...at, 'path'], `source path "${src.path}" does not exist in this repository`, 'missing-path'));
+    return src;
+  }
+  src.dir = abs;
+  if (!src.ref || src.path) src.renderer = rendererFor(abs, src);
+  if (src.renderer === 'helm' && !src.helm) src.helm = { releaseName: str(c.object.metadata?.name) ?? 'release', valueFiles: [], parameters: [] };
+  return src;
+}
+
+function ignoreDifference(x: Record<string, unknown>): IgnoreDifference {
+  return {
+    group: str(x.group), kind: str(x.kind) ?? '*', name: str(x.name), namespace: str(x.namespace),
+    jsonPointers: arr(x.jsonPointers).map(String), jqPathExpressions: arr(x.jqPathExpressions).map(String),
+    managedFieldsManagers: arr(x.managedFieldsManagers).map(String),
+  };
+}
+
+export interface ExpandedApplicationSet { apps: KubeObject[]; problems: AppProblem[]; unsupported: string[] }
+
+/** ApplicationSet generators we can evaluate offline: `list` and `git` directories. */
+export function expandApplicationSet(c: DeclContext, listDirs: (globs: string[]) => string[]): ExpandedApplicationSet {
+  const spec = obj(c.object.spec);
+  const goTemplate = spec.goTemplate === true;
+  const template = obj(spec.template);
+  const out: ExpandedApplicationSet = { apps: [], problems: [], unsupported: [] };
+  for (const [gi, g] of arr(spec.generators).entries()) {
+    const gen = obj(g);
+    let params: Record<string, unknown>[] = [];
+    if (gen.list !== undefined) {
+      params = arr(obj(gen.list).elements).map(obj);
+    } else if (gen.git !== undefined) {
+      const git = obj(gen.git);
+      if (!isThisRepo(c.repo, str(git.repoURL))) {
+        out.unsupported.push(`generators[${gi}].git: repository ${str(git.repoURL)} is not this workspace`);
+        continue;
+      }
+      if (git.files !== undefined) {
+        out.unsupported.push(`generators[${gi}].git.files is not evaluated yet`);
+        continue;
+      }
+      const include = arr(git.directories).map(obj).filter((d) => d.exclude !== true).map((d) => String(d.path));
+      const exclude = new Set(listDirs(arr(git.directories).map(obj).filter((d) => d.exclude === true).map((d) => String(d.path))));
+      params = listDirs(include).filter((d) => !exclude.has(d)).map((p) => pathParams(p, goTemplate));
+    } else {
+      out.unsupported.push(`generators[${gi}].${Object.keys(gen)[0] ?? '?'} is not supported offline`);
+      continue;
+    }
+    for (const p of params) {
+      const rendered = substitute(template, p, goTemplate, (msg) => out.problems.push(problemAt(c, ['spec', 'template'], msg, 'template', 'warning')));
+      const t = obj(rendered);
+      out.apps.push({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { namespace: str(c.object.metadata?.namespace), ...obj(t.metadata) }, spec: t.spec });
+    }
+  }
+  return out;
+}
+
+function pathParams(p: string, goTemplate: boolean): Record<string, unknown> {
+  const segments = p.split('/');
+  const basename = segments[segments.length - 1];
+  const path = { path: p, basename, basenameNormalized: basename.replace(/[^a-zA-Z0-9-]/g, '-').toLowerCase(), segments, filename: basename, dirname: dirname(p) };
+  if (goTemplate) return { path };
+  const flat: Record<string, unknown> = { path: p, 'path.basename': path.basename, 'path.basenameNormalized': path.basenameNormalized };
+  segments.forEach((s, i) => (flat[`path[${i}]`] = s));
+  return flat;
+}
+
+/** Argo's fasttemplate (`{{key}}`) or Go template (`{{.key.sub}}`) over every string. */
+function substitute(v: unknown, params: Record<string, unknown>, goTemplate: boolean, warn: (m: string) => void): unknown {
+  if (typeof v === 'string') {
+    return v.replace(/\{\{\s*([^}]*?)\s*\}\}/g, (whole, expr: string) => {
+      if (goTemplate) {
+        const m = /^\.([\w.]+)$/.exec(expr);
+        if (!m) {
+          warn(`template expression ${whole} is not evaluated offline`);
+          return whole;
+        }
+        let cur: unknown = params;
+        for (const k of m[1].split('.')) cur = obj(cur)[k];
+        return cur === undefined ? whole : String(cur);
+      }
+      return params[expr] === undefined ? whole : String(params[expr]);
+    });
+  }
+  if (Array.isArray(v)) return v.map((x) => substitute(x, params, goTemplate, warn));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [substitute(k, params, goTemplate, warn) as string, substitute(x, params, goTemplate, warn)]));
+  return v;
+}
+
+export function parseValuesText(text: string): Record<string, unknown> {
+  const v = parseYaml(text);
+  return v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+}

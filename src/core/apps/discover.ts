@@ -1,0 +1,147 @@
+import { dirname, join, relative, sep } from 'node:path';
+import picomatch from 'picomatch';
+import { parse as parseYaml } from 'yaml';
+import type { ContextInfo } from '../cluster/kubeconfig';
+import type { RepoSnapshot } from '../repo/scan';
+import { KUSTOMIZATION_FILES } from '../repo/scan';
+import type { KubeObject, ManifestDocument, ManifestFile } from '../manifest';
+import { ARGO_GROUP, argoApplication, expandApplicationSet } from './argo';
+import { readRepoConfig, type RepoConfig } from './config';
+import { arr, hasKustomization, isDir, obj, repoPath, rendererFor, type DeclContext } from './declare';
+import { resolveDestination } from './destination';
+import { FLUX_HELM_GROUP, FLUX_KUSTOMIZE_GROUP, fluxHelmRelease, fluxKustomization, indexRepoObjects } from './flux';
+import type { GitOpsApp, UnsupportedDeclaration } from './types';
+
+export interface Discovery {
+  apps: GitOpsApp[];
+  unsupported: UnsupportedDeclaration[];
+  config: RepoConfig;
+}
+
+/** Every GitOps app declared in the repo, each mapped to a kubeconfig context where possible. */
+export function discoverApps(repo: RepoSnapshot, contexts: ContextInfo[] = []): Discovery {
+  const config = readRepoConfig(repo);
+  if (config.repoURLs.length) repo = { ...repo, remotes: [...new Set([...repo.remotes, ...config.repoURLs.map((u) => u)])] };
+  const idx = indexRepoObjects(repo);
+  const apps: GitOpsApp[] = [];
+  const unsupported: UnsupportedDeclaration[] = [];
+  for (const file of repo.files) {
+    for (const doc of file.documents) {
+      if (doc.kind !== 'resource' || !doc.id || !doc.object) continue;
+      const c: DeclContext = { repo, file, doc, object: doc.object };
+      const { group, kind } = doc.id;
+      if (group === ARGO_GROUP && kind === 'Application') apps.push(argoApplication(c));
+      else if (group === ARGO_GROUP && kind === 'ApplicationSet') {
+        const set = expandApplicationSet(c, (globs) => matchDirs(repo, globs));
+        const parent = `argocd-appset/${doc.id.namespace ?? 'argocd'}/${doc.id.name}`;
+        for (const o of set.apps) apps.push({ ...argoApplication({ ...c, object: o }, parent), problems: [] });
+        apps.forEach((a) => a.parent === parent && a.problems.push(...set.problems));
+        for (const u of set.unsupported) unsupported.push({ what: `ApplicationSet ${doc.id.name}`, reason: u, declaredIn: { file: file.file, docIndex: doc.index, range: doc.range } });
+      } else if (group === FLUX_KUSTOMIZE_GROUP && kind === 'Kustomization') apps.push(fluxKustomization(c, idx));
+      else if (group === FLUX_HELM_GROUP && kind === 'HelmRelease') apps.push(fluxHelmRelease(c, idx));
+    }
+  }
+  for (const a of config.apps) {
+    const dir = repoPath(repo, a.path);
+    const app = plainApp(repo, a.path, a.name);
+    if (!dir || !isDir(dir)) app.problems.push({ message: `gitops-lens.yaml: app ${a.name} path "${a.path}" does not exist`, severity: 'error', code: 'missing-path', file: join(repo.root, 'gitops-lens.yaml') });
+    else app.sources[0].renderer = a.renderer ?? app.sources[0].renderer;
+    if (a.recurse !== undefined) app.sources[0].directory = { recurse: a.recurse };
+    app.destination = { namespace: a.namespace, resolution: 'unresolved' };
+    if (a.context) config.appContexts[app.id] = a.context;
+    apps.push(app);
+  }
+  apps.push(...plainRoots(repo, apps));
+  markAppOfApps(apps);
+  for (const app of apps) app.destination = resolveDestination(app, contexts, config);
+  return { apps: dedupe(apps), unsupported, config };
+}
+
+/** An Argo app declared inside another app's source folder is that app's child (app-of-apps). */
+function markAppOfApps(apps: GitOpsApp[]): void {
+  for (const child of apps) {
+    if (child.parent || child.kind !== 'argo-application' || !child.declaredIn) continue;
+    const parent = apps.find((p) => p !== child && p.kind === 'argo-application' && p.sources.some((s) => s.dir && child.declaredIn!.file.startsWith(s.dir + sep)));
+    if (parent) child.parent = parent.id;
+  }
+}
+
+function dedupe(apps: GitOpsApp[]): GitOpsApp[] {
+  const seen = new Map<string, GitOpsApp>();
+  for (const a of apps) {
+    const prev = seen.get(a.id);
+    if (!prev) seen.set(a.id, a);
+    else prev.problems.push({ message: `app ${a.id} is declared more than once (also in ${a.declaredIn?.file ?? 'the repo config'})`, severity: 'warning', code: 'duplicate-app', file: a.declaredIn?.file, range: a.declaredIn?.range });
+  }
+  return [...seen.values()];
+}
+
+function plainApp(repo: RepoSnapshot, path: string, name?: string): GitOpsApp {
+  const dir = repoPath(repo, path) ?? join(repo.root, path);
+  const rel = relative(repo.root, dir).split(sep).join('/') || '.';
+  return {
+    id: `kustomize/${rel}`, name: name ?? rel, kind: hasKustomization(dir) ? 'kustomize' : 'directory',
+    sources: [{ path: rel, dir, local: true, renderer: isDir(dir) ? rendererFor(dir, {}) : 'directory' }],
+    destination: { resolution: 'unresolved' }, tracking: 'applyset', automated: false, selfHeal: false, autoPrune: false,
+    syncOptions: [], ignoreDifferences: [], problems: [],
+  };
+}
+
+/** Kustomization folders that no app and no other kustomization uses: apps of their own. */
+function plainRoots(repo: RepoSnapshot, apps: GitOpsApp[]): GitOpsApp[] {
+  const used = new Set<string>();
+  const coveredTrees: string[] = [];
+  for (const a of apps) {
+    for (const s of a.sources) {
+      if (!s.dir) continue;
+      used.add(s.dir);
+      if (s.renderer === 'directory' && s.directory?.recurse) coveredTrees.push(s.dir);
+    }
+  }
+  for (const dir of repo.kustomizationDirs) for (const ref of referencedDirs(repo, dir)) used.add(ref);
+  const inChart = (d: string) => [...repo.chartDirs].some((c) => d === c || d.startsWith(c + sep));
+  return [...repo.kustomizationDirs]
+    .filter((d) => !used.has(d) && !inChart(d) && !coveredTrees.some((t) => d.startsWith(t + sep)))
+    .sort()
+    .map((d) => plainApp(repo, relative(repo.root, d) || '.'));
+}
+
+/** Folders a kustomization pulls in through resources, bases and components. */
+export function referencedDirs(repo: RepoSnapshot, dir: string): string[] {
+  const file = KUSTOMIZATION_FILES.map((f) => repo.byPath.get(join(dir, f))).find(Boolean);
+  if (!file) return [];
+  let k: Record<string, unknown>;
+  try {
+    k = obj(parseYaml(file.text));
+  } catch {
+    return [];
+  }
+  return [...arr(k.resources), ...arr(k.bases), ...arr(k.components)]
+    .filter((r): r is string => typeof r === 'string' && !/^[a-z]+:\/\/|^git@|^github\.com\//i.test(r))
+    .map((r) => join(dir, r))
+    .filter(isDir);
+}
+
+/** Repo folders matching Argo's git-directory globs (`apps/*`), repo-relative. */
+function matchDirs(repo: RepoSnapshot, globs: string[]): string[] {
+  if (globs.length === 0) return [];
+  const dirs = new Set<string>();
+  for (const f of repo.files) for (let d = dirname(f.file); d.startsWith(repo.root + sep); d = dirname(d)) dirs.add(relative(repo.root, d).split(sep).join('/'));
+  const isMatch = picomatch(globs.map((g) => g.replace(/^\.?\/+/, '')), { dot: false });
+  return [...dirs].filter((d) => isMatch(d)).sort();
+}
+
+/** App-of-apps: `Application`s in an app's rendered output become its child apps. */
+export function childApps(parent: GitOpsApp, rendered: { object: KubeObject; origin?: { file: string; docIndex: number } }[], repo: RepoSnapshot, contexts: ContextInfo[], config: RepoConfig): GitOpsApp[] {
+  const out: GitOpsApp[] = [];
+  for (const r of rendered) {
+    if (r.object.kind !== 'Application' || !r.object.apiVersion.startsWith(`${ARGO_GROUP}/`)) continue;
+    const file: ManifestFile | undefined = r.origin ? repo.byPath.get(r.origin.file) : undefined;
+    const doc: ManifestDocument | undefined = file?.documents[r.origin!.docIndex];
+    const c: DeclContext = file && doc ? { repo, file, doc, object: r.object } : { repo, file: { file: '', text: '', role: 'manifests', documents: [], problems: [] }, doc: { file: '', index: 0, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, kind: 'resource', problems: [] }, object: r.object };
+    const app = argoApplication(c, parent.id);
+    app.destination = resolveDestination(app, contexts, config);
+    out.push(app);
+  }
+  return out;
+}

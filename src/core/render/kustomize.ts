@@ -1,0 +1,135 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { parse as parseYaml, stringify } from 'yaml';
+import { run, ExecError } from '../exec/run';
+import type { KustomizeOptions } from '../apps/types';
+import type { KubeObject } from '../manifest';
+import { KUSTOMIZATION_FILES } from '../repo/scan';
+import { parseRenderedStream } from './documents';
+import { TOOL_SETTINGS, type Toolchain } from './toolchain';
+import type { RenderProblem } from './types';
+
+const ORIGIN = 'config.kubernetes.io/origin';
+
+export function kustomizationFile(dir: string): string | undefined {
+  return KUSTOMIZATION_FILES.map((f) => join(dir, f)).find((f) => existsSync(f));
+}
+
+/**
+ * Every file a kustomize build of `dir` reads: kustomization files, resources, patches,
+ * generator inputs, components — followed through bases. Missing entries are reported.
+ */
+export async function kustomizeInputs(dir: string, seen = new Set<string>()): Promise<{ files: string[]; missing: { entry: string; kustomization: string }[] }> {
+  const out = { files: [] as string[], missing: [] as { entry: string; kustomization: string }[] };
+  const kfile = kustomizationFile(dir);
+  if (!kfile || seen.has(dir)) return out;
+  seen.add(dir);
+  out.files.push(kfile);
+  let k: Record<string, unknown>;
+  try {
+    k = (parseYaml(await readFile(kfile, 'utf8')) ?? {}) as Record<string, unknown>;
+  } catch {
+    return out;
+  }
+  const entries: string[] = [];
+  const list = (v: unknown) => (Array.isArray(v) ? v : []);
+  for (const key of ['resources', 'bases', 'components', 'crds', 'patchesStrategicMerge', 'configurations', 'transformers', 'generators', 'validators']) {
+    for (const e of list(k[key])) if (typeof e === 'string' && !e.includes('\n')) entries.push(e);
+  }
+  for (const key of ['patches', 'patchesJson6902', 'replacements']) for (const p of list(k[key])) if (p && typeof p.path === 'string') entries.push(p.path);
+  for (const key of ['configMapGenerator', 'secretGenerator']) {
+    for (const g of list(k[key])) {
+      for (const f of [...list(g?.files), ...list(g?.envs), ...(g?.env ? [g.env] : [])]) if (typeof f === 'string') entries.push(f.includes('=') ? f.slice(f.indexOf('=') + 1) : f);
+    }
+  }
+  for (const e of entries) {
+    if (/^[a-z]+:\/\/|^git@|^github\.com\//i.test(e)) continue; // remote bases are kustomize's business
+    const p = resolve(dir, e);
+    if (!existsSync(p)) {
+      out.missing.push({ entry: e, kustomization: kfile });
+      continue;
+    }
+    if (statSync(p).isDirectory()) {
+      const sub = await kustomizeInputs(p, seen);
+      out.files.push(...sub.files);
+      out.missing.push(...sub.missing);
+    } else out.files.push(p);
+  }
+  return out;
+}
+
+export interface KustomizeBuild { objects: KubeObject[]; origins: Map<KubeObject, string>; problems: RenderProblem[]; tool: string }
+
+/**
+ * `kustomize build` (else `kubectl kustomize`) through a temporary overlay outside the repo
+ * that asks for origin annotations and carries Argo CD / Flux options (prefix, images, namespace).
+ */
+export async function buildKustomization(dir: string, opts: KustomizeOptions | undefined, tools: Toolchain, signal?: AbortSignal): Promise<KustomizeBuild> {
+  const overlay = await mkdtemp(join(tmpdir(), 'gitops-lens-kz-'));
+  try {
+    const k: Record<string, unknown> = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [relative(overlay, dir)], buildMetadata: ['originAnnotations'] };
+    if (opts?.namePrefix) k.namePrefix = opts.namePrefix;
+    if (opts?.nameSuffix) k.nameSuffix = opts.nameSuffix;
+    if (opts?.namespace) k.namespace = opts.namespace;
+    if (opts?.images.length) k.images = opts.images.map(parseImageOverride);
+    await writeFile(join(overlay, 'kustomization.yaml'), stringify(k));
+    const { stdout, tool } = await runKustomize(overlay, tools, signal);
+    const { objects, problems } = parseRenderedStream(stdout, tool);
+    const origins = new Map<KubeObject, string>();
+    for (const o of objects) {
+      const ann = o.metadata?.annotations;
+      const origin = ann?.[ORIGIN];
+      if (origin === undefined) continue;
+      delete ann![ORIGIN];
+      if (Object.keys(ann!).length === 0) delete o.metadata!.annotations;
+      const path = (parseYaml(origin) as { path?: string } | null)?.path;
+      if (path) origins.set(o, resolve(overlay, path));
+    }
+    return { objects, origins, problems, tool };
+  } finally {
+    await rm(overlay, { recursive: true, force: true });
+  }
+}
+
+async function runKustomize(overlay: string, tools: Toolchain, signal?: AbortSignal): Promise<{ stdout: string; tool: string }> {
+  const timeoutMs = tools.timeoutMs ?? 120_000;
+  const args = ['--load-restrictor', 'LoadRestrictionsNone'];
+  try {
+    const r = await run(tools.kustomize ?? 'kustomize', ['build', overlay, ...args], { timeoutMs, signal, setting: TOOL_SETTINGS.kustomize });
+    return { stdout: r.stdout, tool: 'kustomize build' };
+  } catch (e) {
+    // Only an absent standalone kustomize falls back to kubectl's built-in one.
+    if (!(e instanceof ExecError) || e.code !== 'binary-missing' || tools.kustomize) throw e;
+  }
+  try {
+    const r = await run(tools.kubectl ?? 'kubectl', ['kustomize', overlay, ...args], { timeoutMs, signal, setting: TOOL_SETTINGS.kubectl });
+    return { stdout: r.stdout, tool: 'kubectl kustomize' };
+  } catch (e) {
+    if (e instanceof ExecError && e.code === 'binary-missing') {
+      throw new ExecError(`neither kustomize nor kubectl was found. Install one of them or set "${TOOL_SETTINGS.kustomize}".`, 'binary-missing');
+    }
+    throw e;
+  }
+}
+
+/** Argo CD's image override forms: `name=new:tag`, `name:tag`, `name@digest`. */
+export function parseImageOverride(spec: string): Record<string, string> {
+  const [name, override] = spec.includes('=') ? spec.split('=', 2) : [undefined, spec];
+  const at = override.indexOf('@');
+  const colon = override.lastIndexOf(':');
+  const image: Record<string, string> = {};
+  let ref = override;
+  if (at >= 0) {
+    image.digest = override.slice(at + 1);
+    ref = override.slice(0, at);
+  } else if (colon > override.lastIndexOf('/')) {
+    image.newTag = override.slice(colon + 1);
+    ref = override.slice(0, colon);
+  }
+  image.name = name ?? ref;
+  if (name && ref !== name) image.newName = ref;
+  return image;
+}
+

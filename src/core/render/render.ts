@@ -1,0 +1,184 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { isNamespacedKind, parseManifestFile, resourceIdOf, type KubeObject, type ManifestFile } from '../manifest';
+import { ExecError } from '../exec/run';
+import type { AppSource, GitOpsApp } from '../apps/types';
+import type { RepoSnapshot } from '../repo/scan';
+import { listDirectory, renderFiles } from './directory';
+import { chartFiles, helmTemplate, templateLine } from './helm';
+import { buildKustomization, kustomizeInputs, kustomizationFile } from './kustomize';
+import { substituteVariables } from './substitute';
+import type { Toolchain } from './toolchain';
+import type { Origin, RenderedResource, RenderProblem, RenderResult } from './types';
+
+export interface RenderOptions {
+  signal?: AbortSignal;
+  cache?: RenderCache;
+  /** Unsaved editor contents (used where we read files ourselves). */
+  overrides?: Map<string, string>;
+}
+
+interface CacheEntry { hash: string; result: RenderResult }
+
+/** Renders by content hash of their inputs; a changed file invalidates exactly the apps that read it. */
+export class RenderCache {
+  private readonly entries = new Map<string, CacheEntry>();
+  get(appId: string, hash: string): RenderResult | undefined {
+    const e = this.entries.get(appId);
+    return e && e.hash === hash ? { ...e.result, cached: true } : undefined;
+  }
+  set(appId: string, hash: string, result: RenderResult): void {
+    this.entries.set(appId, { hash, result });
+  }
+  /** App ids whose last render read this file. */
+  invalidate(file: string): string[] {
+    const hit: string[] = [];
+    for (const [id, e] of this.entries) if (e.result.inputs.includes(file)) { this.entries.delete(id); hit.push(id); }
+    return hit;
+  }
+  get size(): number { return this.entries.size; }
+}
+
+async function inputsOf(src: AppSource): Promise<{ files: string[]; problems: RenderProblem[] }> {
+  const dir = src.dir!;
+  if (src.renderer === 'helm') return { files: [...(await chartFiles(dir)), ...(src.helm?.valueFiles ?? [])], problems: [] };
+  if (src.renderer === 'kustomize') {
+    const { files, missing } = await kustomizeInputs(dir);
+    return { files, problems: missing.map((m) => ({ message: `${m.kustomization}: entry "${m.entry}" does not exist`, file: m.kustomization, code: 'missing-path' as const })) };
+  }
+  const listing = await listDirectory(dir, src.directory);
+  const files = [...listing.files];
+  for (const d of listing.kustomizeDirs) files.push(...(await kustomizeInputs(d)).files);
+  return { files, problems: [] };
+}
+
+async function hashInputs(files: string[], extra: unknown, overrides?: Map<string, string>): Promise<string> {
+  const h = createHash('sha256');
+  h.update(JSON.stringify(extra));
+  for (const f of [...new Set(files)].sort()) {
+    h.update(f);
+    h.update('\0');
+    h.update(overrides?.get(f) ?? (await readFile(f).catch(() => Buffer.from('\u0000missing'))));
+    h.update('\0');
+  }
+  return h.digest('hex');
+}
+
+/** Desired state of one app: every local source rendered, each resource with its origin. */
+export async function renderApp(app: GitOpsApp, repo: RepoSnapshot, tools: Toolchain, opts: RenderOptions = {}): Promise<RenderResult> {
+  const started = Date.now();
+  const local = app.sources.filter((s) => s.local && s.dir && s.renderer);
+  const renderer = local[0]?.renderer ?? 'directory';
+  const result: RenderResult = { appId: app.id, renderer, ok: false, resources: [], problems: [], inputs: [], inputHash: '', durationMs: 0, cached: false };
+  const blocking = app.problems.filter((p) => p.severity === 'error' && (p.code === 'missing-path' || p.code === 'missing-source' || p.code === 'missing-ref'));
+  if (blocking.length) {
+    result.problems.push(...blocking.map((p) => ({ message: p.message, file: p.file, range: p.range, code: 'missing-path' as const })));
+    return done(result, started);
+  }
+  if (local.length === 0) {
+    result.problems.push({ message: `${app.name}: no source of this app is in this repository; nothing to render`, code: 'missing-path', file: app.declaredIn?.file, range: app.declaredIn?.range });
+    return done(result, started);
+  }
+  if (!tools.trusted && local.some((s) => s.renderer !== 'directory')) {
+    result.problems.push({ message: `${app.name}: rendering with ${renderer} runs an external program, which is disabled in an untrusted workspace`, code: 'untrusted' });
+    return done(result, started);
+  }
+  const inputs: string[] = [];
+  for (const src of local) {
+    const i = await inputsOf(src);
+    inputs.push(...i.files);
+    result.problems.push(...i.problems);
+  }
+  result.inputs = [...new Set(inputs)];
+  if (result.problems.length) return done(result, started);
+  result.inputHash = await hashInputs(result.inputs, { sources: local, flux: app.flux?.substitute, ns: app.destination.namespace, tools: [tools.kustomize, tools.helm] }, opts.overrides);
+  const hit = opts.cache?.get(app.id, result.inputHash);
+  if (hit) return hit;
+  try {
+    for (const src of local) result.resources.push(...(await renderSource(src, app, repo, tools, opts, result.problems)));
+    if (app.flux && Object.keys(app.flux.substitute).length + app.flux.missingSubstituteFrom.length > 0) {
+      result.resources = result.resources.map((r) => {
+        const object = substituteVariables(r.object, app.flux!.substitute);
+        return { ...r, object, id: resourceIdOf(object) };
+      });
+    }
+    result.ok = result.problems.length === 0;
+  } catch (e) {
+    result.resources = [];
+    const code = e instanceof ExecError ? (e.code === 'failed' ? 'render-failed' : e.code) : 'render-failed';
+    result.problems.push({ message: (e as Error).message, code, file: app.declaredIn?.file, range: app.declaredIn?.range });
+  }
+  done(result, started);
+  if (result.ok) opts.cache?.set(app.id, result.inputHash, result);
+  return result;
+}
+
+function done(r: RenderResult, started: number): RenderResult {
+  r.durationMs = Date.now() - started;
+  return r;
+}
+
+async function renderSource(src: AppSource, app: GitOpsApp, repo: RepoSnapshot, tools: Toolchain, opts: RenderOptions, problems: RenderProblem[]): Promise<RenderedResource[]> {
+  const dir = src.dir!;
+  if (src.renderer === 'helm') {
+    const b = await helmTemplate(dir, src.helm!, app.destination.namespace, tools, opts.signal);
+    problems.push(...b.problems);
+    const out: RenderedResource[] = [];
+    for (const o of b.objects) {
+      const file = b.sources.get(o);
+      const line = file ? await templateLine(file, o.kind) : 0;
+      const origin: Origin | undefined = file ? { file, docIndex: 0, range: { start: { line, character: 0 }, end: { line, character: 0 } }, via: 'helm-source' } : undefined;
+      out.push({ object: o, id: resourceIdOf(o), origin });
+    }
+    return out;
+  }
+  if (src.renderer === 'kustomize') return kustomizeResources(dir, src, repo, tools, opts, problems);
+  const listing = await listDirectory(dir, src.directory);
+  const r = await renderFiles(listing.files, opts.overrides);
+  problems.push(...r.problems);
+  for (const d of listing.kustomizeDirs) r.resources.push(...(await kustomizeResources(d, { ...src, kustomize: undefined }, repo, tools, opts, problems)));
+  if (src.kustomize?.namespace) for (const res of r.resources) setNamespace(res, src.kustomize.namespace);
+  return r.resources;
+}
+
+async function kustomizeResources(dir: string, src: AppSource, repo: RepoSnapshot, tools: Toolchain, opts: RenderOptions, problems: RenderProblem[]): Promise<RenderedResource[]> {
+  const b = await buildKustomization(dir, src.kustomize, tools, opts.signal);
+  problems.push(...b.problems);
+  const files = new Map<string, ManifestFile>();
+  const fileOf = async (f: string) => {
+    let mf = repo.byPath.get(f) ?? files.get(f);
+    if (!mf) {
+      mf = parseManifestFile(f, await readFile(f, 'utf8').catch(() => ''));
+      files.set(f, mf);
+    }
+    return mf;
+  };
+  const out: RenderedResource[] = [];
+  for (const o of b.objects) {
+    const id = resourceIdOf(o);
+    const path = b.origins.get(o);
+    let origin: Origin | undefined;
+    if (path) origin = matchDocument(await fileOf(path), o, 'kustomize-origin');
+    else {
+      const kfile = kustomizationFile(dir);
+      if (kfile) origin = { file: kfile, docIndex: 0, range: (await fileOf(kfile)).documents[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, via: 'identity' };
+    }
+    out.push({ object: o, id, origin });
+  }
+  return out;
+}
+
+/** The document of a file that produced an object: same kind, name equal or wrapped by prefix/suffix. */
+function matchDocument(file: ManifestFile, o: KubeObject, via: Origin['via']): Origin | undefined {
+  const name = String(o.metadata?.name ?? '');
+  const docs = file.documents.filter((d) => d.kind === 'resource' && d.id?.kind === o.kind);
+  const doc = docs.find((d) => d.id!.name === name) ?? docs.find((d) => d.id!.name && name.includes(d.id!.name)) ?? (docs.length === 1 ? docs[0] : undefined);
+  if (!doc) return file.documents[0] ? { file: file.file, docIndex: 0, range: file.documents[0].range, via: 'identity' } : undefined;
+  return { file: file.file, docIndex: doc.index, range: doc.range, via };
+}
+
+function setNamespace(r: RenderedResource, ns: string): void {
+  if (isNamespacedKind(r.id.group, r.id.kind) === false) return;
+  r.object = { ...r.object, metadata: { ...r.object.metadata, namespace: ns } };
+  r.id = { ...r.id, namespace: ns };
+}

@@ -1,0 +1,1 @@
+export { loadWorkspace, findApp, type Workspace, type LoadWorkspaceOptions } from './load';
