@@ -2,3 +2,4 @@ export * from './kubeconfig';
 export * from './errors';
 export { fetchDiscovery, findResource, isNamespaced, type ApiResourceInfo, type Discovery } from './discovery';
 export * from './client';
+export * from './cache';
