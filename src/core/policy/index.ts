@@ -1,0 +1,13 @@
+export * from './types';
+export { RULES, RULE_BY_ID } from './rules/catalog';
+export { Linter, atLeast, sortFindings, type LintOptions, type LintFileOptions } from './engine';
+export { lintRendered, mergeFindings, type RenderedLintOptions } from './rendered';
+export { loadLintConfig, parseLintConfig, emptyConfig, severityOf, CONFIG_FILE, type LintConfig, type ResourceIgnore } from './config';
+export { findYamlFiles, readManifestFile, roleForPath } from './scan';
+export { gitRemoteURLs, normalizeRepoURL } from './gitops/repo-urls';
+export { builtinSchemas, availableVersions, DEFAULT_K8S_VERSION } from './schema/bundle';
+export { crdSchemaSource, crdInfo, toValidationSchema, type CrdInfo } from './schema/crd';
+export type { SchemaSource, JsonSchema } from './schema/types';
+export { kubernetesCelEnvironment, toCel } from './cel/library';
+export { parseDirectives, ignoredByAnnotations, KUBE_LINTER_CHECKS, POLARIS_CHECKS } from './ignore';
+export type { PolicyInput, PolicyViolation, PolicyProblem } from './vap/types';

@@ -1,0 +1,97 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import assert from 'node:assert/strict';
+import { Linter, loadLintConfig, readManifestFile, findYamlFiles, type Finding, type LintOptions } from '../../../src/core/policy';
+
+/** A temp repo with the given files (path → content). */
+export function makeRepo(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'gitops-lens-policy-'));
+  for (const [p, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, p)), { recursive: true });
+    writeFileSync(join(root, p), text);
+  }
+  return root;
+}
+
+/** Lints every YAML file of a repo (the whole repo feeds the context) and returns the findings of `only` (or all). */
+export function lintRepo(files: Record<string, string>, opts: LintOptions = {}, only?: string): { root: string; findings: Finding[]; linter: Linter } {
+  const root = makeRepo(files);
+  const linter = new Linter({ root, fixes: true, config: loadLintConfig(root).config, ...opts });
+  const parsed = findYamlFiles(root, []).map((p) => readManifestFile(p));
+  for (const f of parsed) linter.updateFile(f);
+  const findings = parsed.filter((f) => !only || f.file === join(root, only)).flatMap((f) => linter.lintFile(f));
+  return { root, findings, linter };
+}
+
+/** Zero-based position of the n-th occurrence of `needle` in `text`. */
+export function posOf(text: string, needle: string, nth = 0): { line: number; character: number } {
+  let idx = -1;
+  for (let i = 0; i <= nth; i++) { idx = text.indexOf(needle, idx + 1); assert.ok(idx >= 0, `fixture lacks "${needle}"`); }
+  const before = text.slice(0, idx);
+  return { line: before.split('\n').length - 1, character: idx - (before.lastIndexOf('\n') + 1) };
+}
+
+export function only(findings: Finding[], ruleId: string): Finding[] { return findings.filter((f) => f.ruleId === ruleId); }
+
+/** Asserts exactly one finding of `ruleId`, at the position of `anchor` in `text`, with `severity`. */
+export function expectAt(findings: Finding[], ruleId: string, file: string, text: string, anchor: string, severity: string, nth = 0): Finding {
+  const fs = only(findings, ruleId);
+  assert.equal(fs.length, 1, `expected one ${ruleId}, got ${JSON.stringify(fs.map((f) => [f.range.start, f.message]))}`);
+  const f = fs[0];
+  assert.equal(f.severity, severity);
+  assert.equal(f.file, file);
+  assert.deepEqual(f.range.start, posOf(text, anchor, nth), `${ruleId} at ${JSON.stringify(f.range.start)}: ${f.message}`);
+  return f;
+}
+
+/** A Deployment that passes every default rule; `patch` edits its container/pod spec text. */
+export function goodDeployment(opts: { name?: string; container?: string; pod?: string; meta?: string; image?: string } = {}): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${opts.name ?? 'web'}
+  namespace: shop
+${opts.meta ?? ''}spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      automountServiceAccountToken: false
+      securityContext:
+        runAsNonRoot: true
+        seccompProfile:
+          type: RuntimeDefault
+${opts.pod ?? ''}      containers:
+        - name: app
+          image: ${opts.image ?? 'registry.example.com/web:1.2.3'}
+          ports:
+            - name: http
+              containerPort: 8080
+          livenessProbe:
+            httpGet:
+              path: /healthz
+              port: http
+          readinessProbe:
+            httpGet:
+              path: /ready
+              port: http
+          resources:
+            requests:
+              cpu: 100m
+              memory: 128Mi
+            limits:
+              cpu: 500m
+              memory: 128Mi
+          securityContext:
+            allowPrivilegeEscalation: false
+            readOnlyRootFilesystem: true
+            capabilities:
+              drop: [ALL]
+${opts.container ?? ''}`;
+}
