@@ -35,9 +35,10 @@ function sourceRef(c: DeclContext, idx: Map<string, Found>, ref: Record<string, 
 }
 
 /** Values for `${var}` substitution: inline, then ConfigMaps and Secrets of the repo. */
-function substitutions(c: DeclContext, idx: Map<string, Found>, postBuild: Record<string, unknown>, problems: AppProblem[]): { values: Record<string, string>; missing: string[] } {
+function substitutions(c: DeclContext, idx: Map<string, Found>, postBuild: Record<string, unknown>, problems: AppProblem[]): { values: Record<string, string>; missing: string[]; files: string[] } {
   const values: Record<string, string> = {};
   const missing: string[] = [];
+  const files: string[] = [];
   const ns = str(c.object.metadata?.namespace) ?? 'flux-system';
   // Later entries win, and inline `substitute` wins over all of substituteFrom (Flux's order).
   for (const [i, f] of arr(postBuild.substituteFrom).map(obj).entries()) {
@@ -48,12 +49,13 @@ function substitutions(c: DeclContext, idx: Map<string, Found>, postBuild: Recor
       if (f.optional !== true) problems.push(problemAt(c, ['spec', 'postBuild', 'substituteFrom', i], `substituteFrom ${kind} ${ns}/${str(f.name)} is not in this repository; its variables stay unset`, 'missing-substitute', 'warning'));
       continue;
     }
+    files.push(found.file.file);
     const o = found.doc.object!;
     for (const [k, v] of Object.entries(obj(o.data))) values[k] = kind === 'Secret' ? Buffer.from(String(v), 'base64').toString('utf8') : String(v);
     for (const [k, v] of Object.entries(obj(o.stringData))) values[k] = String(v);
   }
   for (const [k, v] of Object.entries(obj(postBuild.substitute))) values[k] = String(v);
-  return { values, missing };
+  return { values, missing, files: [...new Set(files)] };
 }
 
 export function fluxKustomization(c: DeclContext, idx: Map<string, Found>): GitOpsApp {
@@ -88,7 +90,7 @@ export function fluxKustomization(c: DeclContext, idx: Map<string, Found>): GitO
     flux: {
       prune: spec.prune === true, suspend, targetNamespace,
       dependsOn: arr(spec.dependsOn).map((d) => `${str(obj(d).namespace) ?? namespace}/${str(obj(d).name)}`),
-      substitute: sub.values, missingSubstituteFrom: sub.missing,
+      substitute: sub.values, missingSubstituteFrom: sub.missing, substituteFromFiles: sub.files,
     },
     problems,
   };

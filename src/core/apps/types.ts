@@ -74,6 +74,8 @@ export interface FluxOptions {
   substitute: Record<string, string>;
   /** Names of ConfigMaps/Secrets in substituteFrom that were not found in the repo. */
   missingSubstituteFrom: string[];
+  /** Repo files holding the substituteFrom ConfigMaps/Secrets: render inputs of the app. */
+  substituteFromFiles?: string[];
 }
 
 export interface AppProblem {

@@ -21,8 +21,15 @@ export function kustomizationFile(dir: string): string | undefined {
  * Every file a kustomize build of `dir` reads: kustomization files, resources, patches,
  * generator inputs, components — followed through bases. Missing entries are reported.
  */
-export async function kustomizeInputs(dir: string, seen = new Set<string>()): Promise<{ files: string[]; missing: { entry: string; kustomization: string }[] }> {
-  const out = { files: [] as string[], missing: [] as { entry: string; kustomization: string }[] };
+export interface MissingKustomizeEntry {
+  entry: string;
+  kustomization: string;
+  /** Where the entry is written in the kustomization, e.g. `['resources', 1]`. */
+  at: (string | number)[];
+}
+
+export async function kustomizeInputs(dir: string, seen = new Set<string>()): Promise<{ files: string[]; missing: MissingKustomizeEntry[] }> {
+  const out = { files: [] as string[], missing: [] as MissingKustomizeEntry[] };
   const kfile = kustomizationFile(dir);
   if (!kfile || seen.has(dir)) return out;
   seen.add(dir);
@@ -33,22 +40,28 @@ export async function kustomizeInputs(dir: string, seen = new Set<string>()): Pr
   } catch {
     return out;
   }
-  const entries: string[] = [];
+  if (!k || typeof k !== 'object') return out;
+  const entries: { entry: string; at: (string | number)[] }[] = [];
   const list = (v: unknown) => (Array.isArray(v) ? v : []);
   for (const key of ['resources', 'bases', 'components', 'crds', 'patchesStrategicMerge', 'configurations', 'transformers', 'generators', 'validators']) {
-    for (const e of list(k[key])) if (typeof e === 'string' && !e.includes('\n')) entries.push(e);
+    for (const [i, e] of list(k[key]).entries()) if (typeof e === 'string' && !e.includes('\n')) entries.push({ entry: e, at: [key, i] });
   }
-  for (const key of ['patches', 'patchesJson6902', 'replacements']) for (const p of list(k[key])) if (p && typeof p.path === 'string') entries.push(p.path);
+  for (const key of ['patches', 'patchesJson6902', 'replacements']) {
+    for (const [i, p] of list(k[key]).entries()) if (p && typeof p.path === 'string') entries.push({ entry: p.path, at: [key, i, 'path'] });
+  }
   for (const key of ['configMapGenerator', 'secretGenerator']) {
-    for (const g of list(k[key])) {
-      for (const f of [...list(g?.files), ...list(g?.envs), ...(g?.env ? [g.env] : [])]) if (typeof f === 'string') entries.push(f.includes('=') ? f.slice(f.indexOf('=') + 1) : f);
+    for (const [i, g] of list(k[key]).entries()) {
+      for (const field of ['files', 'envs']) {
+        for (const [j, f] of list(g?.[field]).entries()) if (typeof f === 'string') entries.push({ entry: f.includes('=') ? f.slice(f.indexOf('=') + 1) : f, at: [key, i, field, j] });
+      }
+      if (typeof g?.env === 'string') entries.push({ entry: g.env, at: [key, i, 'env'] });
     }
   }
-  for (const e of entries) {
-    if (/^[a-z]+:\/\/|^git@|^github\.com\//i.test(e)) continue; // remote bases are kustomize's business
+  for (const { entry: e, at } of entries) {
+    if (/^[a-z]+:\/\/|^git@|^github\.com\/|^https?:/i.test(e)) continue; // remote bases are kustomize's business
     const p = resolve(dir, e);
     if (!existsSync(p)) {
-      out.missing.push({ entry: e, kustomization: kfile });
+      out.missing.push({ entry: e, kustomization: kfile, at });
       continue;
     }
     if (statSync(p).isDirectory()) {
@@ -60,7 +73,13 @@ export async function kustomizeInputs(dir: string, seen = new Set<string>()): Pr
   return out;
 }
 
-export interface KustomizeBuild { objects: KubeObject[]; origins: Map<KubeObject, string>; problems: RenderProblem[]; tool: string }
+/**
+ * What kustomize says produced an object: a resource file (`path`), or for generated
+ * objects the kustomization that configured the generator (`configuredIn`, `generator`).
+ */
+export interface KustomizeOrigin { path?: string; configuredIn?: string; generator?: string }
+
+export interface KustomizeBuild { objects: KubeObject[]; origins: Map<KubeObject, KustomizeOrigin>; problems: RenderProblem[]; tool: string }
 
 /**
  * `kustomize build` (else `kubectl kustomize`) through a temporary overlay outside the repo
@@ -77,19 +96,34 @@ export async function buildKustomization(dir: string, opts: KustomizeOptions | u
     await writeFile(join(overlay, 'kustomization.yaml'), stringify(k));
     const { stdout, tool } = await runKustomize(overlay, tools, signal);
     const { objects, problems } = parseRenderedStream(stdout, tool);
-    const origins = new Map<KubeObject, string>();
+    const origins = new Map<KubeObject, KustomizeOrigin>();
     for (const o of objects) {
       const ann = o.metadata?.annotations;
       const origin = ann?.[ORIGIN];
       if (origin === undefined) continue;
       delete ann![ORIGIN];
       if (Object.keys(ann!).length === 0) delete o.metadata!.annotations;
-      const path = (parseYaml(origin) as { path?: string } | null)?.path;
-      if (path) origins.set(o, resolve(overlay, path));
+      const parsed = readOrigin(origin);
+      if (!parsed) continue; // an unreadable annotation only costs the origin
+      // Paths are relative to the build root (our temporary overlay); remote origins carry a repo URL instead.
+      const local = (p: unknown) => (typeof p === 'string' && !/^[a-z]+:\/\//i.test(p) ? resolve(overlay, p) : undefined);
+      const path = local(parsed.path);
+      const configuredIn = local(parsed.configuredIn);
+      const generator = typeof parsed.configuredBy?.kind === 'string' ? parsed.configuredBy.kind : undefined;
+      if (path || configuredIn) origins.set(o, { path, configuredIn, generator });
     }
     return { objects, origins, problems, tool };
   } finally {
     await rm(overlay, { recursive: true, force: true });
+  }
+}
+
+function readOrigin(text: string): { path?: unknown; configuredIn?: unknown; configuredBy?: { kind?: unknown } } | undefined {
+  try {
+    const v: unknown = parseYaml(text);
+    return v && typeof v === 'object' ? (v as { path?: unknown; configuredIn?: unknown; configuredBy?: { kind?: unknown } }) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { isNamespacedKind, parseManifestFile, resourceIdOf, type KubeObject, type ManifestFile } from '../manifest';
+import { dirname, sep } from 'node:path';
+import { isNamespacedKind, locatePath, parseManifestFile, resourceIdOf, type KubeObject, type ManifestFile } from '../manifest';
 import { ExecError } from '../exec/run';
 import type { AppSource, GitOpsApp } from '../apps/types';
 import type { RepoSnapshot } from '../repo/scan';
 import { listDirectory, renderFiles } from './directory';
 import { chartFiles, helmTemplate, templateLine } from './helm';
-import { buildKustomization, kustomizeInputs, kustomizationFile } from './kustomize';
+import { buildKustomization, kustomizeInputs, kustomizationFile, type KustomizeOrigin } from './kustomize';
 import { substituteVariables } from './substitute';
+import { parse as parseYaml } from 'yaml';
 import type { Toolchain } from './toolchain';
 import type { Origin, RenderedResource, RenderProblem, RenderResult } from './types';
 
@@ -18,7 +20,9 @@ export interface RenderOptions {
   overrides?: Map<string, string>;
 }
 
-interface CacheEntry { hash: string; result: RenderResult }
+/** A folder rendered as a plain directory: a new manifest file in it changes the render. */
+export interface WatchedDir { dir: string; recurse: boolean }
+interface CacheEntry { hash: string; result: RenderResult; dirs: WatchedDir[] }
 
 /** Renders by content hash of their inputs; a changed file invalidates exactly the apps that read it. */
 export class RenderCache {
@@ -27,15 +31,22 @@ export class RenderCache {
     const e = this.entries.get(appId);
     return e && e.hash === hash ? { ...e.result, cached: true } : undefined;
   }
-  set(appId: string, hash: string, result: RenderResult): void {
-    this.entries.set(appId, { hash, result });
+  set(appId: string, hash: string, result: RenderResult, dirs: WatchedDir[] = []): void {
+    this.entries.set(appId, { hash, result, dirs });
   }
-  /** App ids whose last render read this file. */
+  /** App ids whose last render read this file (or would list it: a new file in a rendered folder); they are dropped. */
   invalidate(file: string): string[] {
     const hit: string[] = [];
-    for (const [id, e] of this.entries) if (e.result.inputs.includes(file)) { this.entries.delete(id); hit.push(id); }
+    for (const [id, e] of this.entries) {
+      const listed = /\.(ya?ml|json)$/i.test(file) && e.dirs.some((d) => dirname(file) === d.dir || (d.recurse && file.startsWith(d.dir + sep)));
+      if (e.result.inputs.includes(file) || listed) {
+        this.entries.delete(id);
+        hit.push(id);
+      }
+    }
     return hit;
   }
+  clear(): void { this.entries.clear(); }
   get size(): number { return this.entries.size; }
 }
 
@@ -44,7 +55,13 @@ async function inputsOf(src: AppSource): Promise<{ files: string[]; problems: Re
   if (src.renderer === 'helm') return { files: [...(await chartFiles(dir)), ...(src.helm?.valueFiles ?? [])], problems: [] };
   if (src.renderer === 'kustomize') {
     const { files, missing } = await kustomizeInputs(dir);
-    return { files, problems: missing.map((m) => ({ message: `${m.kustomization}: entry "${m.entry}" does not exist`, file: m.kustomization, code: 'missing-path' as const })) };
+    const problems: RenderProblem[] = [];
+    for (const m of missing) {
+      const kfile = parseManifestFile(m.kustomization, await readFile(m.kustomization, 'utf8').catch(() => ''), 'kustomization');
+      const loc = locatePath(kfile, 0, m.at);
+      problems.push({ message: `${String(m.at[0])} entry "${m.entry}" does not exist (kustomize build would fail)`, file: m.kustomization, range: loc?.range, code: 'missing-path' });
+    }
+    return { files, problems };
   }
   const listing = await listDirectory(dir, src.directory);
   const files = [...listing.files];
@@ -83,7 +100,7 @@ export async function renderApp(app: GitOpsApp, repo: RepoSnapshot, tools: Toolc
     result.problems.push({ message: `${app.name}: rendering with ${renderer} runs an external program, which is disabled in an untrusted workspace`, code: 'untrusted' });
     return done(result, started);
   }
-  const inputs: string[] = [];
+  const inputs: string[] = [...(app.flux?.substituteFromFiles ?? [])];
   for (const src of local) {
     const i = await inputsOf(src);
     inputs.push(...i.files);
@@ -109,7 +126,7 @@ export async function renderApp(app: GitOpsApp, repo: RepoSnapshot, tools: Toolc
     result.problems.push({ message: (e as Error).message, code, file: app.declaredIn?.file, range: app.declaredIn?.range });
   }
   done(result, started);
-  if (result.ok) opts.cache?.set(app.id, result.inputHash, result);
+  if (result.ok) opts.cache?.set(app.id, result.inputHash, result, local.filter((s) => s.renderer === 'directory').map((s) => ({ dir: s.dir!, recurse: s.directory?.recurse === true })));
   return result;
 }
 
@@ -156,9 +173,10 @@ async function kustomizeResources(dir: string, src: AppSource, repo: RepoSnapsho
   const out: RenderedResource[] = [];
   for (const o of b.objects) {
     const id = resourceIdOf(o);
-    const path = b.origins.get(o);
+    const ko = b.origins.get(o);
     let origin: Origin | undefined;
-    if (path) origin = matchDocument(await fileOf(path), o, 'kustomize-origin');
+    if (ko?.path) origin = matchDocument(await fileOf(ko.path), o, 'kustomize-origin');
+    else if (ko?.configuredIn) origin = generatorOrigin(await fileOf(ko.configuredIn), o, ko);
     else {
       const kfile = kustomizationFile(dir);
       if (kfile) origin = { file: kfile, docIndex: 0, range: (await fileOf(kfile)).documents[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, via: 'identity' };
@@ -166,6 +184,28 @@ async function kustomizeResources(dir: string, src: AppSource, repo: RepoSnapsho
     out.push({ object: o, id, origin });
   }
   return out;
+}
+
+/** A generated object (ConfigMap/Secret generator): the generator entry of the kustomization that configured it. */
+function generatorOrigin(file: ManifestFile, o: KubeObject, ko: KustomizeOrigin): Origin {
+  const key = ko.generator === 'SecretGenerator' ? 'secretGenerator' : ko.generator === 'ConfigMapGenerator' ? 'configMapGenerator' : undefined;
+  const whole: Origin = { file: file.file, docIndex: 0, range: file.documents[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, via: 'kustomize-origin' };
+  const k = file.documents[0]?.object ?? (syntaxValue(file) as Record<string, unknown> | undefined);
+  const list = key && k && Array.isArray(k[key]) ? (k[key] as { name?: unknown }[]) : [];
+  const name = String(o.metadata?.name ?? '');
+  // Longest generator name contained in the object's name (prefix, suffix and hash are added around it).
+  const best = list.map((g, i) => ({ i, n: typeof g?.name === 'string' ? g.name : '' })).filter((g) => g.n && name.includes(g.n)).sort((a, b) => b.n.length - a.n.length)[0];
+  if (!key || !best) return whole;
+  const loc = locatePath(file, 0, [key, best.i]);
+  return loc ? { ...whole, range: loc.range } : whole;
+}
+
+function syntaxValue(file: ManifestFile): unknown {
+  try {
+    return parseYaml(file.text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The document of a file that produced an object: same kind, name equal or wrapped by prefix/suffix. */
