@@ -1,0 +1,107 @@
+// Apps view: cluster (kubeconfig context) → app → resource. Observes the model.
+import * as vscode from 'vscode';
+import { relative } from 'node:path';
+import type { GitOpsApp } from '../../core/apps';
+import { describeId } from '../../core/manifest';
+import type { RenderedResource } from '../../core/render';
+import { toRange } from '../convert';
+import { syncIcon, type SyncStatusName } from '../icons';
+import type { WorkspaceModel } from '../model';
+import type { Presenter } from '../presenter';
+
+export type AppsNode =
+  | { kind: 'cluster'; context: string | undefined }
+  | { kind: 'app'; app: GitOpsApp }
+  | { kind: 'resource'; app: GitOpsApp; resource: RenderedResource };
+
+const NO_CLUSTER = '(no cluster)';
+
+export class AppsTree implements vscode.TreeDataProvider<AppsNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<AppsNode | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private readonly sub: vscode.Disposable;
+  private clusters = new Map<string, AppsNode & { kind: 'cluster' }>();
+  private appNodes = new Map<string, AppsNode & { kind: 'app' }>();
+
+  constructor(private readonly model: WorkspaceModel, private readonly presenter: Presenter) {
+    this.sub = presenter.onDidChange(() => this.emitter.fire(undefined));
+  }
+
+  getChildren(node?: AppsNode): AppsNode[] {
+    if (!node) {
+      const contexts = new Set(this.model.apps.map((a) => this.model.contextOf(a) ?? NO_CLUSTER));
+      this.clusters = new Map([...contexts].sort().map((c) => [c, { kind: 'cluster', context: c === NO_CLUSTER ? undefined : c }]));
+      return [...this.clusters.values()];
+    }
+    if (node.kind === 'cluster') {
+      const apps = this.model.apps.filter((a) => (this.model.contextOf(a) ?? NO_CLUSTER) === (node.context ?? NO_CLUSTER));
+      return apps.sort((a, b) => a.name.localeCompare(b.name)).map((app) => this.appNode(app));
+    }
+    if (node.kind === 'app') {
+      const r = this.model.renders.get(node.app.id);
+      return (r?.resources ?? []).map((resource) => ({ kind: 'resource', app: node.app, resource }));
+    }
+    return [];
+  }
+
+  private appNode(app: GitOpsApp): AppsNode & { kind: 'app' } {
+    const n = this.appNodes.get(app.id);
+    if (n && n.app === app) return n;
+    const fresh = { kind: 'app' as const, app };
+    this.appNodes.set(app.id, fresh);
+    return fresh;
+  }
+
+  getParent(node: AppsNode): AppsNode | undefined {
+    if (node.kind === 'cluster') return undefined;
+    if (node.kind === 'app') return this.clusters.get(this.model.contextOf(node.app) ?? NO_CLUSTER);
+    return this.appNode(node.app);
+  }
+
+  getTreeItem(node: AppsNode): vscode.TreeItem {
+    if (node.kind === 'cluster') {
+      const info = this.presenter.cluster(node.context);
+      const item = new vscode.TreeItem(node.context ?? NO_CLUSTER, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `cluster:${node.context ?? ''}`;
+      item.iconPath = new vscode.ThemeIcon(info.reachable === false ? 'debug-disconnect' : node.context ? 'server' : 'question', info.reachable === false ? new vscode.ThemeColor('errorForeground') : undefined);
+      item.description = info.description;
+      item.tooltip = new vscode.MarkdownString(info.tooltip);
+      item.contextValue = node.context ? 'gitopsLens.cluster' : 'gitopsLens.cluster.none';
+      return item;
+    }
+    if (node.kind === 'app') {
+      const s = this.presenter.app(node.app);
+      const item = new vscode.TreeItem(node.app.name, vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `app:${node.app.id}`;
+      item.iconPath = syncIcon(s.status);
+      item.description = s.description;
+      const md = new vscode.MarkdownString(s.tooltip);
+      md.supportThemeIcons = true;
+      item.tooltip = md;
+      item.contextValue = ['gitopsLens.app', ...s.capabilities].join(' ');
+      return item;
+    }
+    const { resource, app } = node;
+    const s = this.presenter.resource(app, resource);
+    const item = new vscode.TreeItem(`${resource.id.kind}/${resource.id.name}`, vscode.TreeItemCollapsibleState.None);
+    item.id = `res:${app.id}:${describeId(resource.id)}`;
+    item.iconPath = syncIcon(s.status as SyncStatusName);
+    item.description = [resource.id.namespace, s.description].filter(Boolean).join(' · ');
+    item.tooltip = new vscode.MarkdownString(s.tooltip);
+    item.contextValue = ['gitopsLens.resource', ...s.capabilities].join(' ');
+    if (resource.origin) {
+      item.resourceUri = vscode.Uri.file(resource.origin.file);
+      item.command = { command: 'gitopsLens.openSource', title: 'Open Source', arguments: [resource.origin.file, toRange(resource.origin.range)] };
+    }
+    return item;
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.emitter.dispose();
+  }
+}
+
+export function relativePath(root: string, file: string | undefined): string {
+  return file ? relative(root, file) : '';
+}
