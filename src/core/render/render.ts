@@ -50,9 +50,10 @@ export class RenderCache {
   get size(): number { return this.entries.size; }
 }
 
-async function inputsOf(src: AppSource): Promise<{ files: string[]; problems: RenderProblem[] }> {
+/** Input files of a source; `own` are the ones we read ourselves (where unsaved editor contents apply). */
+async function inputsOf(src: AppSource): Promise<{ files: string[]; own: string[]; problems: RenderProblem[] }> {
   const dir = src.dir!;
-  if (src.renderer === 'helm') return { files: [...(await chartFiles(dir)), ...(src.helm?.valueFiles ?? [])], problems: [] };
+  if (src.renderer === 'helm') return { files: [...(await chartFiles(dir)), ...(src.helm?.valueFiles ?? [])], own: [], problems: [] };
   if (src.renderer === 'kustomize') {
     const { files, missing } = await kustomizeInputs(dir);
     const problems: RenderProblem[] = [];
@@ -61,12 +62,12 @@ async function inputsOf(src: AppSource): Promise<{ files: string[]; problems: Re
       const loc = locatePath(kfile, 0, m.at);
       problems.push({ message: `${String(m.at[0])} entry "${m.entry}" does not exist (kustomize build would fail)`, file: m.kustomization, range: loc?.range, code: 'missing-path' });
     }
-    return { files, problems };
+    return { files, own: [], problems };
   }
   const listing = await listDirectory(dir, src.directory);
   const files = [...listing.files];
   for (const d of listing.kustomizeDirs) files.push(...(await kustomizeInputs(d)).files);
-  return { files, problems: [] };
+  return { files, own: listing.files, problems: [] };
 }
 
 async function hashInputs(files: string[], extra: unknown, overrides?: Map<string, string>): Promise<string> {
@@ -101,14 +102,16 @@ export async function renderApp(app: GitOpsApp, repo: RepoSnapshot, tools: Toolc
     return done(result, started);
   }
   const inputs: string[] = [...(app.flux?.substituteFromFiles ?? [])];
+  const own = new Set<string>();
   for (const src of local) {
     const i = await inputsOf(src);
     inputs.push(...i.files);
+    i.own.forEach((f) => own.add(f));
     result.problems.push(...i.problems);
   }
   result.inputs = [...new Set(inputs)];
   if (result.problems.length) return done(result, started);
-  result.inputHash = await hashInputs(result.inputs, { sources: local, flux: app.flux?.substitute, ns: app.destination.namespace, tools: [tools.kustomize, tools.helm] }, opts.overrides);
+  result.inputHash = await hashInputs(result.inputs, { sources: local, flux: app.flux?.substitute, ns: app.destination.namespace, tools: [tools.kustomize, tools.helm] }, ownOverrides(opts.overrides, own));
   const hit = opts.cache?.get(app.id, result.inputHash);
   if (hit) return hit;
   try {
@@ -128,6 +131,12 @@ export async function renderApp(app: GitOpsApp, repo: RepoSnapshot, tools: Toolc
   done(result, started);
   if (result.ok) opts.cache?.set(app.id, result.inputHash, result, local.filter((s) => s.renderer === 'directory').map((s) => ({ dir: s.dir!, recurse: s.directory?.recurse === true })));
   return result;
+}
+
+/** kustomize and helm read the disk, so only files we read ourselves hash their unsaved contents. */
+function ownOverrides(overrides: Map<string, string> | undefined, own: Set<string>): Map<string, string> | undefined {
+  if (!overrides) return undefined;
+  return new Map([...overrides].filter(([f]) => own.has(f)));
 }
 
 function done(r: RenderResult, started: number): RenderResult {
