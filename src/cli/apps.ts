@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { loadWorkspace, findApp } from '../core/workspace';
@@ -9,27 +10,41 @@ import { EXIT, err, out, table, where, type CliIO } from './io';
 export async function runApps(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, kubeconfig: { type: 'string', multiple: true } } });
   const root = resolve(io.cwd, positionals[0] ?? '.');
+  if (!isDirectory(root)) {
+    err(io, `${root} is not a directory`);
+    return EXIT.error;
+  }
   const ws = await loadWorkspace(root, { kubeconfig: values.kubeconfig, env: io.env });
   const { apps, unsupported, config } = ws.discovery;
+  // Discovery errors (a missing path, an unknown source) make the listing exit 2 so scripts notice.
+  const failed = apps.some((a) => a.problems.some((p) => p.severity === 'error'));
   if (values.json) {
     out(io, JSON.stringify({ root, apps, unsupported, configProblems: config.problems }, null, 2));
-    return EXIT.ok;
+    return failed ? EXIT.error : EXIT.ok;
   }
   if (apps.length === 0) out(io, `no apps found in ${root}`);
   else {
     const rows = [['APP', 'KIND', 'SOURCE', 'RENDERER', 'DESTINATION', 'DISCOVERY']];
     for (const a of apps) {
-      const src = a.sources.map((s) => (s.local ? s.path ?? s.chart ?? '.' : `${s.repoURL ?? '?'} (remote)`)).join(', ');
+      const src = a.sources.map((s) => (!s.local ? `${s.repoURL ?? '?'} (remote)` : s.ref && !s.path ? `$${s.ref} (ref)` : s.path ?? s.chart ?? '.')).join(', ');
       const dest = a.destination.context ? `${a.destination.context}${a.destination.namespace ? `/${a.destination.namespace}` : ''}` : `unresolved${a.destination.server ? ` (${a.destination.server})` : a.destination.name ? ` (${a.destination.name})` : ''}`;
       const errors = a.problems.filter((p) => p.severity === 'error').length;
-      rows.push([a.id, a.kind, src || '-', [...new Set(a.sources.map((s) => s.renderer ?? '-'))].join(','), dest, errors ? `${errors} error(s)` : 'ok']);
+      rows.push([a.id, a.kind, src || '-', [...new Set(a.sources.map((s) => s.renderer).filter(Boolean))].join(',') || '-', dest, errors ? `${errors} error(s)` : 'ok']);
     }
     out(io, table(rows));
   }
-  for (const a of apps) for (const p of a.problems) out(io, `${where(io, p.file, p.range)}: ${p.severity}: ${a.id}: ${p.message}`);
+  for (const a of apps) for (const p of a.problems) out(io, `${p.file ? `${where(io, p.file, p.range)}: ` : ''}${p.severity}: ${a.id}: ${p.message}`);
   for (const u of unsupported) out(io, `${where(io, u.declaredIn.file, u.declaredIn.range)}: warning: ${u.what}: ${u.reason}`);
   for (const p of [...config.problems, ...ws.kubeconfig.problems]) out(io, `warning: ${p}`);
-  return EXIT.ok;
+  return failed ? EXIT.error : EXIT.ok;
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 export async function runRender(argv: string[], io: CliIO): Promise<number> {
@@ -38,7 +53,12 @@ export async function runRender(argv: string[], io: CliIO): Promise<number> {
     err(io, 'usage: gitops-lens render <app> [--json|--yaml] [--dir DIR]');
     return EXIT.error;
   }
-  const ws = await loadWorkspace(resolve(io.cwd, values.dir ?? '.'), { env: io.env });
+  const dir = resolve(io.cwd, values.dir ?? '.');
+  if (!isDirectory(dir)) {
+    err(io, `${dir} is not a directory`);
+    return EXIT.error;
+  }
+  const ws = await loadWorkspace(dir, { env: io.env });
   const app = findApp(ws.discovery.apps, positionals[0]);
   if ('error' in app) {
     err(io, app.error);
@@ -48,7 +68,8 @@ export async function runRender(argv: string[], io: CliIO): Promise<number> {
   for (const p of result.problems) err(io, `${p.file ? where(io, p.file, p.range) + ': ' : ''}${p.message}`);
   if (!result.ok) return EXIT.error;
   if (values.json) out(io, JSON.stringify(result.resources, null, 2));
-  else if (values.yaml || true) {
+  else {
+    // YAML (the default): each document headed by its identity and origin as a comment.
     out(io, result.resources.map((r) => `# ${describeId(r.id)}${r.origin ? ` from ${where(io, r.origin.file, r.origin.range)}` : ''}\n${stringify(r.object, { lineWidth: 0 })}`).join('---\n'));
   }
   return EXIT.ok;
