@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { registerBasicCommands, registerContextKeys } from './editor/commands';
 import { registerDebugCommands } from './editor/debug';
+import { registerLint } from './editor/lint';
 import { ModelDiagnostics } from './editor/diagnostics';
 import { Log } from './editor/log';
 import { WorkspaceModel } from './editor/model';
@@ -34,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   const clusters = new ClustersTree(model, presenter);
   const history = new HistoryTree();
   const status = new StatusBar(model, presenter);
+  const lint = registerLint(model, log);
   context.subscriptions.push(
     model, presenter, apps, appsView, clusters, history, status,
     vscode.window.registerTreeDataProvider('gitopsLens.clusters', clusters),
@@ -41,10 +43,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     new ModelDiagnostics(model),
     registerContextKeys(model),
     ...registerBasicCommands(model, log),
+    ...lint.disposables,
     vscode.workspace.onDidChangeConfiguration((e) => affectsSettings(e) && model.scheduleRefresh('settings changed', 0)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => model.refresh('workspace trusted')),
   );
-  if (process.env.GITOPS_LENS_E2E_BRIDGE) context.subscriptions.push(...registerDebugCommands({ model, apps, status }));
+  if (process.env.GITOPS_LENS_E2E_BRIDGE) context.subscriptions.push(...registerDebugCommands({ model, apps, status, lint: lint.service }));
   void model.refresh('activation');
   log.info(`GitOps Lens activated in ${(performance.now() - started).toFixed(1)} ms (module loaded ${(started - loadedAt).toFixed(1)} ms before activate); ${vscode.workspace.isTrusted ? 'trusted' : 'Restricted Mode'} workspace ${folder.uri.fsPath}`);
   return { model };

@@ -1,6 +1,7 @@
 // Test-only commands, registered only when the E2E bridge is present (GITOPS_LENS_E2E_BRIDGE).
 // They expose what the UI shows, as data, so tests can assert on it.
 import * as vscode from 'vscode';
+import type { LintService } from './lint';
 import type { WorkspaceModel } from './model';
 import type { StatusBar } from './statusBar';
 import type { AppsNode } from './views/apps';
@@ -9,6 +10,7 @@ export interface DebugHandles {
   model: WorkspaceModel;
   apps: vscode.TreeDataProvider<AppsNode>;
   status: StatusBar;
+  lint: LintService;
   decorations?: () => unknown;
 }
 
@@ -22,6 +24,7 @@ export function registerDebugCommands(h: DebugHandles): vscode.Disposable[] {
       renders: [...h.model.renders.values()].map((r) => ({ appId: r.appId, ok: r.ok, resources: r.resources.length, problems: r.problems.map((p) => p.message) })),
       lastLoadMs: h.model.lastLoadMs,
       statusBar: h.status.text,
+      lintMs: h.lint.lastRunMs,
     })),
     vscode.commands.registerCommand('gitopsLens._debug.tree', async () => {
       // Walks the Apps view's provider the way the workbench does.
