@@ -1,0 +1,12 @@
+export * from './types';
+export { planSync, controllerOf, type PlanOptions } from './plan';
+export { executeSync, type SyncOptions } from './run';
+export { loadDesired, DesiredStateError, type DesiredOptions } from './desired';
+export { requestReconcile, controllerObjectOf, type ReconcileRequest } from './reconcile';
+export { acquireAppLock, LockBusyError, type AppLock, type LockHolder } from './lock';
+export { waveHealth, type HealthFn, type HealthStatus, type HealthVerdict } from './health';
+export { normalizeObject, changedPaths, unifiedDiff, toYaml } from './compare';
+export { KIND_ORDER, kindRank, compareTasks, hookOf, waveOf, fluxStage, placeOf } from './order';
+export * from './tracking';
+export { listTracked, type TrackedListing } from './live';
+export { revisionDiff, type RevisionDiff, type ResourceRevisionDiff } from './revdiff';
