@@ -185,9 +185,10 @@ function installExitHooks() {
   for (const sig of /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
     const onSignal = () => {
       killAll();
-      // Re-raise with the default action so the exit status still says "killed by signal".
+      // Re-raise with the default action so the exit status still says "killed by signal",
+      // unless someone else handles the signal too: then exiting is their call.
       process.removeListener(sig, onSignal);
-      process.kill(process.pid, sig);
+      if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
     };
     process.on(sig, onSignal);
   }

@@ -8,9 +8,11 @@
 #   3. Build from the Go module in tools/controlplane (many minutes on 2 cores), then cache.
 set -euo pipefail
 
-K8S_VERSION=v1.34.4 # keep in sync with tools/controlplane/go.mod
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 module="$here/../../tools/controlplane"
+# The pinned version lives in one place: the build module's go.mod (e.g. v1.34.4).
+K8S_VERSION="$(awk '$1 == "k8s.io/kubernetes" && $2 ~ /^v1\./ { print $2; exit }' "$module/go.mod")"
+[[ -n "$K8S_VERSION" ]] || { echo "cannot read the k8s.io/kubernetes version from $module/go.mod" >&2; exit 1; }
 cache="${GITOPS_LENS_CACHE:-$HOME/.cache/gitops-lens}"
 out="$cache/controlplane-$K8S_VERSION"
 
@@ -47,7 +49,7 @@ trap 'rm -rf "$tmp"' EXIT
 start=$(date +%s)
 # Version stamp so `kubectl version` / discovery report the real version instead of v0.0.0.
 ver="k8s.io/component-base/version"
-ldflags="-s -w -X $ver.gitVersion=$K8S_VERSION -X $ver.gitMajor=1 -X $ver.gitMinor=34 -X $ver.gitTreeState=clean"
+ldflags="-s -w -X $ver.gitVersion=$K8S_VERSION -X $ver.gitMajor=1 -X $ver.gitMinor=$(cut -d. -f2 <<<"$K8S_VERSION") -X $ver.gitTreeState=clean"
 echo "building kube-apiserver $K8S_VERSION and etcd into $out (takes many minutes on first run)..." >&2
 (
   cd "$module"

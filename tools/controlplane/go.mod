@@ -1,6 +1,8 @@
 // Build module for a test control plane (kube-apiserver + etcd) from published Go modules.
 // k8s.io/kubernetes replaces its staging modules with ./staging/..., which `go install` refuses;
 // here every staging module is replaced by its published v0.34.x tag instead.
+// To move to another Kubernetes release: set the k8s.io/kubernetes version (the build script
+// reads it from here), set every replace below to the matching v0.Y.Z, then `go mod tidy`.
 module gitopslens.dev/tools/controlplane
 
 go 1.24.0
