@@ -1,0 +1,141 @@
+// Prune against the real test API server: exactly Extra, never more; refusals leave everything in place.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { clusterClientFromFile, type ClusterClient } from '../../src/core/cluster';
+import { executeSync, loadDesired, planSync } from '../../src/core/sync';
+import { ARGO_TRACKING_ID } from '../../src/core/sync/tracking';
+import { readJournal } from '../../src/core/journal';
+import { sharedTestCluster, startTestCluster, type TestCluster } from '../support/cluster';
+import { appConfig, commitAll, configMap, gitIn, makeRepo, removeRepo, stateDirFor, uniq, writeFiles } from './support';
+import { join } from 'node:path';
+
+let client: ClusterClient;
+const repos: string[] = [];
+before(async () => {
+  client = clusterClientFromFile((await sharedTestCluster()).adminKubeconfig);
+});
+after(() => { client?.close(); repos.forEach(removeRepo); });
+
+const cm = (c: ClusterClient, ns: string, name: string) => c.get({ group: '', version: 'v1', kind: 'ConfigMap', namespace: ns, name });
+
+describe('prune', () => {
+  test('deletes exactly the Extra resources; Prune=false, prune: disabled, untracked and other apps\' objects survive', async () => {
+    const ns = uniq('prune');
+    await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    const root = makeRepo({
+      'gitops-lens.yaml': `apps:\n  - {name: mine, path: mine, namespace: ${ns}}\n  - {name: other, path: other, namespace: ${ns}}\n`,
+      'mine/a.yaml': configMap('a'),
+      'mine/b.yaml': configMap('b', { wave: 1 }),
+      'mine/b2.yaml': configMap('b2', { wave: 3 }),
+      'mine/c.yaml': configMap('c', { annotations: { 'argocd.argoproj.io/sync-options': 'Prune=false' } }),
+      'mine/d.yaml': configMap('d', { annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } }),
+      'other/o.yaml': configMap('o'),
+    });
+    repos.push(root);
+    const lockDir = stateDirFor();
+    for (const app of ['mine', 'other']) {
+      const r = await executeSync(await planSync(await loadDesired(root, app), client), client, { journal: false, lockDir });
+      assert.equal(r.outcome, 'succeeded', r.message);
+    }
+    await client.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'untracked', namespace: ns }, data: { k: 'v' } });
+    writeFiles(root, { 'mine/b.yaml': null, 'mine/b2.yaml': null, 'mine/c.yaml': null, 'mine/d.yaml': null });
+    commitAll(root, 'remove b, b2, c, d');
+
+    // Without --prune the plan still lists every deletion it would make.
+    const dry = await planSync(await loadDesired(root, 'mine'), client);
+    assert.deepEqual(dry.tasks.filter((t) => t.action === 'skip').map((t) => `${t.id.name}: ${t.reason}`).sort(), [
+      'b2: Extra: would be pruned with --prune', 'b: Extra: would be pruned with --prune',
+      'c: Extra, kept: annotated argocd.argoproj.io/sync-options: Prune=false', 'd: Extra, kept: kustomize.toolkit.fluxcd.io/prune: disabled',
+    ]);
+
+    const plan = await planSync(await loadDesired(root, 'mine'), client, { prune: true });
+    assert.ok(plan.ok, JSON.stringify(plan.problems));
+    // Reverse wave order: b2 (wave 3) before b (wave 1).
+    assert.deepEqual(plan.tasks.filter((t) => t.action === 'prune').map((t) => t.id.name), ['b2', 'b']);
+    assert.ok(plan.tasks.find((t) => t.id.name === 'b')!.diff.includes('-  name: b'));
+    assert.ok(!plan.tasks.some((t) => ['untracked', 'o'].includes(t.id.name)));
+    const journal = join(stateDirFor(), 'journal.jsonl');
+    const result = await executeSync(plan, client, { journal, lockDir });
+    assert.equal(result.outcome, 'succeeded', result.message);
+    assert.deepEqual(result.results.filter((r) => r.status === 'pruned').map((r) => r.key.split('/')[3]), ['b2', 'b']);
+    assert.equal(await cm(client, ns, 'b'), null);
+    assert.equal(await cm(client, ns, 'b2'), null);
+    for (const name of ['a', 'c', 'd', 'untracked', 'o']) assert.ok(await cm(client, ns, name), `${name} must survive`);
+    const { entries } = await readJournal(journal);
+    assert.equal(entries.length, 1);
+    assert.equal(entries[0].prune, true);
+    assert.deepEqual(entries[0].tasks.filter((t) => t.status === 'pruned').map((t) => t.key.split('/')[3]), ['b2', 'b']);
+  });
+
+  test('an empty desired set is refused and nothing is pruned', async () => {
+    const ns = uniq('empty');
+    await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    const root = makeRepo({ 'gitops-lens.yaml': appConfig('emptied', 'app', ns), 'app/a.yaml': configMap('a'), 'app/b.yaml': configMap('b') });
+    repos.push(root);
+    const lockDir = stateDirFor();
+    assert.equal((await executeSync(await planSync(await loadDesired(root, 'emptied'), client), client, { journal: false, lockDir })).outcome, 'succeeded');
+    writeFiles(root, { 'app/a.yaml': null, 'app/b.yaml': '# everything moved elsewhere\n' });
+    commitAll(root, 'empty the app');
+    const plan = await planSync(await loadDesired(root, 'emptied'), client, { prune: true });
+    assert.equal(plan.ok, false);
+    assert.match(plan.problems.find((p) => p.code === 'empty-desired')!.message, /renders no resources: refusing to prune everything it tracks \(2 object/);
+    assert.ok(plan.tasks.every((t) => t.action === 'skip'));
+    const result = await executeSync(plan, client, { journal: false, lockDir });
+    assert.equal(result.outcome, 'refused');
+    assert.ok(await cm(client, ns, 'a'));
+    assert.ok(await cm(client, ns, 'b'));
+  });
+});
+
+describe('prune with the API server gone', () => {
+  let own: TestCluster;
+  let c: ClusterClient;
+  before(async () => {
+    own = await startTestCluster({ name: 'prune-outage' });
+    c = clusterClientFromFile(own.adminKubeconfig, undefined, { requestTimeoutMs: 5000 });
+  });
+  after(async () => { c?.close(); await own?.stop(); });
+
+  test('an API server stopped before the prune phase leaves everything in place and says so', async () => {
+    const ns = uniq('outage');
+    await c.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    // An Argo CD app (tracking-id annotation), declared in the repo with this repo as its source.
+    const root = makeRepo({
+      'argocd/app.yaml': `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: outage, namespace: argocd}
+spec:
+  project: default
+  source: {repoURL: https://git.example.com/org/deploy.git, path: app, targetRevision: HEAD}
+  destination: {server: ${own.server}, namespace: ${ns}}
+`,
+      'app/a.yaml': configMap('a'),
+      'app/b.yaml': configMap('b'),
+    });
+    gitIn(root, 'remote', 'add', 'origin', 'https://git.example.com/org/deploy.git');
+    repos.push(root);
+    const lockDir = stateDirFor();
+    const first = await planSync(await loadDesired(root, 'outage'), c);
+    assert.ok(first.ok, JSON.stringify(first.problems));
+    assert.equal((await executeSync(first, c, { journal: false, lockDir })).outcome, 'succeeded');
+    const b = await cm(c, ns, 'b');
+    assert.equal(b?.metadata?.annotations?.[ARGO_TRACKING_ID], `outage:/ConfigMap:${ns}/b`);
+
+    writeFiles(root, { 'app/b.yaml': null });
+    commitAll(root, 'remove b');
+    const plan = await planSync(await loadDesired(root, 'outage'), c, { prune: true });
+    assert.deepEqual(plan.tasks.map((t) => `${t.id.name}:${t.action}`), ['a:unchanged', 'b:prune']);
+    await own.stopApiServer();
+    let result;
+    try {
+      result = await executeSync(plan, c, { journal: false, lockDir });
+    } finally {
+      await own.startApiServer();
+    }
+    assert.equal(result.outcome, 'failed');
+    assert.match(result.message, /prune stopped, the cluster of context ".*" cannot be reached; everything not yet pruned was left in place/);
+    assert.equal(result.results.find((r) => r.key.endsWith('/b'))?.status, 'failed');
+    assert.ok(await cm(c, ns, 'a'));
+    assert.ok(await cm(c, ns, 'b'), 'b stays when the prune could not be verified');
+  });
+});
