@@ -78,7 +78,11 @@ export class Transport {
           ...headers, Accept: accept, 'User-Agent': 'gitops-lens',
           ...(payload !== undefined ? { 'Content-Type': o.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}),
         },
-      }, resolve);
+      }, (res) => {
+        // Until a consumer listens, a reset connection must not become an uncaught 'error'.
+        res.on('error', () => undefined);
+        resolve(res);
+      });
       if (timeoutMs) req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error(`timed out after ${timeoutMs} ms`), { code: 'TIMEOUT' })));
       req.on('error', reject);
       if (payload !== undefined) req.write(payload);
@@ -149,6 +153,7 @@ export class Transport {
         try { onEvent(ev); } catch (e) { res.destroy(); fail(e); }
       });
       res.on('error', fail);
+      lines.on('error', fail); // readline re-emits input errors on itself
       res.on('aborted', () => fail(Object.assign(new Error('connection closed by the server'), { code: 'ECONNRESET' })));
       lines.on('close', () => { if (!failed) { if (res.complete || o.signal?.aborted) resolve(); else fail(Object.assign(new Error('watch stream ended early'), { code: 'ECONNRESET' })); } });
     });

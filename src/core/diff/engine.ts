@@ -1,0 +1,347 @@
+/**
+ * DriftEngine: desired resources of an app (a RenderResult) against the LiveCache of its
+ * context. Pairs by identity, finds Extra through tracking, runs server-side dry-runs
+ * (cached by desired hash + live resourceVersion, so an unchanged pair costs nothing on
+ * re-diff), falls back to a two-way diff where dry-run is not allowed, and never reports
+ * Missing or Extra for what it could not see.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { GitOpsApp } from '../apps/types';
+import type { ClusterClient } from '../cluster/client';
+import { FIELD_MANAGER } from '../cluster/client';
+import type { CacheChange, GroupKind, LiveCache } from '../cluster/cache';
+import { ClusterError, isClusterError, type ClusterErrorInit } from '../cluster/errors';
+import { findResource, type Discovery } from '../cluster/discovery';
+import type { JsonPath, KubeObject, ManifestFile, Range, ResourceId } from '../manifest';
+import { describeId, locatePath, parseManifestFile, resourceIdOf, resourceKey } from '../manifest';
+import type { RenderedResource, RenderResult } from '../render/types';
+import { compileIgnores, type CompiledIgnore } from './ignore';
+import { foldStringData } from './normalize';
+import { compareResource, normalizedView } from './resource';
+import { ignoresExtraneous, trackerFor } from './tracking';
+import type { AppDiff, AppDiffSummary, DriftStatus, FluxIgnoreRule, NormalizedPair, ResourceDiff } from './types';
+
+export interface DriftEngineOptions {
+  client: ClusterClient;
+  cache: LiveCache;
+  /** Default `gitops-lens`: the manager whose owned fields a server-side diff compares. */
+  fieldManager?: string;
+  /** Parallel dry-runs. Default 8. */
+  concurrency?: number;
+  /** Parsed Git files for source ranges (e.g. the workspace's RepoSnapshot.byPath); read from disk otherwise. */
+  fileFor?: (path: string) => ManifestFile | undefined;
+  /** Hook to stamp the desired object the way the sync engine applies it (e.g. tracking marks). */
+  prepareDesired?: (obj: KubeObject, app: GitOpsApp) => KubeObject;
+  /** Kinds watched for Extra resources besides the app's own kinds. Default: common built-in kinds. */
+  extraKinds?: GroupKind[];
+  /** Dry-run results kept. Default 20,000. */
+  dryRunCacheSize?: number;
+}
+
+export interface DiffAppOptions {
+  fluxIgnore?: FluxIgnoreRule[];
+  signal?: AbortSignal;
+}
+
+/** Kinds a GitOps app commonly contains: watched so removing the last one of a kind from Git still shows it as Extra. */
+export const DEFAULT_EXTRA_KINDS: GroupKind[] = [
+  { group: '', kind: 'ConfigMap' }, { group: '', kind: 'Secret' }, { group: '', kind: 'Service' }, { group: '', kind: 'ServiceAccount' },
+  { group: 'apps', kind: 'Deployment' }, { group: 'apps', kind: 'StatefulSet' }, { group: 'apps', kind: 'DaemonSet' },
+  { group: 'batch', kind: 'CronJob' }, { group: 'networking.k8s.io', kind: 'Ingress' },
+];
+
+type DryRun = { predicted: KubeObject } | { error: ClusterError };
+
+interface AppState {
+  app: GitOpsApp;
+  render: RenderResult;
+  opts: DiffAppOptions;
+  keys: Set<string>;
+  kinds: Set<string>;
+  last?: AppDiff;
+  pairs: Map<string, NormalizedPair>;
+}
+
+const gk = (g: { group: string; kind: string }) => `${g.group}/${g.kind}`;
+
+export class DriftEngine {
+  readonly client: ClusterClient;
+  readonly cache: LiveCache;
+  private readonly fieldManager: string;
+  private readonly concurrency: number;
+  private readonly dryRuns = new Map<string, DryRun>();
+  private readonly dryRunCacheSize: number;
+  /** `group/kind/namespace` where dry-run was refused, with the refusal: not retried for a minute. */
+  private readonly dryRunForbidden = new Map<string, { error: ClusterError; at: number }>();
+  private readonly files = new Map<string, { text: string; file: ManifestFile }>();
+  private readonly apps = new Map<string, AppState>();
+  private readonly listeners = new Set<(d: AppDiff) => void>();
+  private unsubscribe?: () => void;
+  private recomputing = Promise.resolve();
+
+  constructor(private readonly opts: DriftEngineOptions) {
+    this.client = opts.client;
+    this.cache = opts.cache;
+    this.fieldManager = opts.fieldManager ?? FIELD_MANAGER;
+    this.concurrency = opts.concurrency ?? 8;
+    this.dryRunCacheSize = opts.dryRunCacheSize ?? 20_000;
+  }
+
+  /**
+   * Diffs one app. Calling it again after a live or Git change only re-runs the dry-runs
+   * whose inputs changed.
+   */
+  async diffApp(app: GitOpsApp, render: RenderResult, opts: DiffAppOptions = {}): Promise<AppDiff> {
+    const state: AppState = this.apps.get(app.id) ?? { app, render, opts, keys: new Set(), kinds: new Set(), pairs: new Map() };
+    Object.assign(state, { app, render, opts });
+    this.apps.set(app.id, state);
+    const result = await this.compute(state);
+    state.last = result;
+    return result;
+  }
+
+  /** The normalized, masked desired/live pair of a resource from the last diff of its app (for unified diff views). */
+  pairOf(appId: string, key: string): NormalizedPair | undefined {
+    return this.apps.get(appId)?.pairs.get(key);
+  }
+
+  /**
+   * Keeps every app diffed so far up to date: a coalesced batch of live changes recomputes
+   * the apps it touches (cheaply: unchanged pairs hit the dry-run cache) and calls listener.
+   */
+  onDrift(listener: (d: AppDiff) => void): () => void {
+    this.listeners.add(listener);
+    this.unsubscribe ??= this.cache.onChange((c) => this.onCacheChange(c));
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0) { this.unsubscribe?.(); this.unsubscribe = undefined; }
+    };
+  }
+
+  /** Apps whose resources or kinds a cache change touches. */
+  affectedApps(c: CacheChange): string[] {
+    const out: string[] = [];
+    for (const [id, st] of this.apps) {
+      if (c.status || [...c.kinds].some((k) => st.kinds.has(k)) || [...c.keys].some((k) => st.keys.has(k) || st.kinds.has(k.split('/').slice(0, 2).join('/')))) out.push(id);
+    }
+    return out;
+  }
+
+  forget(appId: string): void { this.apps.delete(appId); }
+
+  private onCacheChange(c: CacheChange): void {
+    const ids = this.affectedApps(c);
+    if (ids.length === 0) return;
+    this.recomputing = this.recomputing.then(async () => {
+      for (const id of ids) {
+        const st = this.apps.get(id);
+        if (!st) continue;
+        try {
+          st.last = await this.compute(st);
+          for (const l of this.listeners) l(st.last);
+        } catch { /* compute() reports failures inside the AppDiff; anything else is a bug we must not crash the loop on */ }
+      }
+    });
+  }
+
+  private async compute(st: AppState): Promise<AppDiff> {
+    const { app, render } = st;
+    const problems: string[] = [];
+    const base = { appId: app.id, context: this.client.context, computedAt: Date.now() };
+    if (!render.ok) {
+      return { ...base, resources: [], summary: summarize([], [...render.problems.map((p) => `render failed: ${p.message}`)], false, true) };
+    }
+    const { rules, problems: ignoreProblems } = compileIgnores(app.ignoreDifferences, st.opts.fluxIgnore);
+    problems.push(...ignoreProblems.map((p) => `${p.rule}: ${p.message}`));
+
+    let discovery: Discovery | undefined;
+    try {
+      discovery = await this.client.discover();
+    } catch (e) {
+      const err = toError(e);
+      const resources = render.resources.map((r): ResourceDiff => ({ id: r.id, key: resourceKey(r.id), status: 'Unknown', method: 'none', changes: [], error: err.toJSON(), note: err.message, origin: r.origin && { file: r.origin.file, docIndex: r.origin.docIndex, range: r.origin.range } }));
+      return { ...base, resources, summary: summarize(resources, [err.message], false) };
+    }
+
+    // Identity: namespace from the app destination for namespaced kinds; none for cluster-scoped ones.
+    const defaultNs = app.flux?.targetNamespace ?? app.destination.namespace ?? this.client.defaultNamespace;
+    const desired = render.resources.map((r) => {
+      const served = findResource(discovery, r.id.group, r.id.kind, r.id.version);
+      const namespaced = served?.namespaced ?? true;
+      const id: ResourceId = { ...r.id };
+      if (namespaced) id.namespace = r.id.namespace || defaultNs; else delete id.namespace;
+      let obj: KubeObject = { ...r.object, metadata: { ...(r.object.metadata ?? {}) } };
+      if (id.namespace) obj.metadata!.namespace = id.namespace; else delete obj.metadata!.namespace;
+      obj = foldStringData(this.opts.prepareDesired ? this.opts.prepareDesired(obj, app) : obj);
+      return { r, id, obj, key: resourceKey(id), served: !!served };
+    });
+    st.keys = new Set(desired.map((d) => d.key));
+
+    // Watch the app's kinds (in the namespaces it uses, for users who may not list cluster-wide) and the Extra kinds.
+    const kinds = new Map<string, { kind: GroupKind; namespaces: Set<string> }>();
+    for (const d of desired) {
+      const k = gk(d.id);
+      if (!kinds.has(k)) kinds.set(k, { kind: { group: d.id.group, kind: d.id.kind }, namespaces: new Set() });
+      if (d.id.namespace) kinds.get(k)!.namespaces.add(d.id.namespace);
+    }
+    for (const x of this.opts.extraKinds ?? DEFAULT_EXTRA_KINDS) {
+      if (!findResource(discovery, x.group, x.kind)) continue;
+      if (!kinds.has(gk(x))) kinds.set(gk(x), { kind: x, namespaces: new Set(defaultNs ? [defaultNs] : []) });
+    }
+    st.kinds = new Set(kinds.keys());
+    await Promise.all([...kinds.values()].filter((k) => findResource(discovery!, k.kind.group, k.kind.kind)).map((k) => this.cache.track(k.kind, [...k.namespaces])));
+
+    const results: ResourceDiff[] = new Array(desired.length);
+    const pairs = new Map<string, NormalizedPair>();
+    let next = 0;
+    const worker = async () => {
+      while (next < desired.length) {
+        const i = next++;
+        const d = desired[i];
+        const { diff, pair } = await this.diffOne(d.r, d.id, d.obj, d.served, rules, st.opts.signal);
+        results[i] = diff;
+        if (pair) pairs.set(d.key, pair);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, desired.length) }, worker));
+
+    // Extra: tracked, top-level, live objects at keys Git no longer has.
+    const tracker = trackerFor(app);
+    let extraComplete = true;
+    for (const { kind } of kinds.values()) {
+      if (!findResource(discovery, kind.group, kind.kind)) continue;
+      const { objects, complete, errors } = this.cache.objects(kind);
+      if (!complete) {
+        extraComplete = false;
+        if (errors[0]) problems.push(`Extra detection for ${kind.kind}${kind.group ? '.' + kind.group : ''} is incomplete: ${errors[0].message}`);
+      }
+      for (const live of objects) {
+        const id = resourceIdOf(live);
+        const key = resourceKey(id);
+        if (st.keys.has(key) || !tracker.tracks(live, id)) continue;
+        const ignored = ignoresExtraneous(live);
+        results.push({ id, key, status: 'Extra', method: 'none', changes: [], liveResourceVersion: String(live.metadata?.resourceVersion ?? ''), ...(ignored ? { ignoredExtraneous: true, note: 'IgnoreExtraneous: not counted' } : {}) });
+        pairs.set(key, { id, live: normalizedView(live) });
+      }
+    }
+    st.pairs = pairs;
+    const ctxState = this.cache.state();
+    if (ctxState.status === 'unreachable' && ctxState.error) problems.push(ctxState.error.message);
+    return { ...base, resources: results, summary: summarize(results, problems, extraComplete) };
+  }
+
+  private async diffOne(r: RenderedResource, id: ResourceId, obj: KubeObject, served: boolean, rules: CompiledIgnore[], signal?: AbortSignal): Promise<{ diff: ResourceDiff; pair?: NormalizedPair }> {
+    const key = resourceKey(id);
+    const origin = r.origin && { file: r.origin.file, docIndex: r.origin.docIndex, range: r.origin.range };
+    const baseDiff = { id, key, origin };
+    if (!served) {
+      return { diff: { ...baseDiff, status: 'Missing', method: 'none', changes: [], note: `the cluster does not serve ${id.kind}${id.group ? '.' + id.group : ''} (is its CRD installed?)` }, pair: { id, desired: normalizedView(obj) } };
+    }
+    const look = this.cache.lookup(id);
+    if (look.state === 'unknown') {
+      return { diff: { ...baseDiff, status: 'Unknown', method: 'none', changes: [], error: look.error, note: look.error.message } };
+    }
+    if (look.state === 'absent') {
+      return { diff: { ...baseDiff, status: 'Missing', method: 'none', changes: [] }, pair: { id, desired: normalizedView(obj) } };
+    }
+    let live = look.object;
+    if (live.apiVersion !== obj.apiVersion) {
+      // Compare in the version Git uses: the cache holds the served preferred version.
+      try {
+        const again = await this.client.get({ ...id, version: id.version }, { signal });
+        if (!again) return { diff: { ...baseDiff, status: 'Missing', method: 'none', changes: [] }, pair: { id, desired: normalizedView(obj) } };
+        live = again;
+      } catch (e) {
+        const err = toError(e);
+        return { diff: { ...baseDiff, status: 'Unknown', method: 'none', changes: [], error: err.toJSON(), note: err.message } };
+      }
+    }
+    const liveRv = String(live.metadata?.resourceVersion ?? '');
+    const dry = await this.dryRun(obj, id, liveRv, signal);
+    let note: string | undefined;
+    let predicted: KubeObject | undefined;
+    if ('error' in dry) {
+      const e = dry.error;
+      if (e.kind === 'forbidden' || /dry.?run/i.test(e.message)) {
+        note = `server-side dry-run not allowed, compared the fields set in Git (two-way diff): ${e.message}`;
+      } else {
+        return { diff: { ...baseDiff, status: 'Unknown', method: 'none', changes: [], error: e.toJSON(), note: `server-side dry-run failed: ${e.message}`, liveResourceVersion: liveRv } };
+      }
+    } else predicted = dry.predicted;
+    const res = compareResource({ id, desired: obj, live, predicted, fieldManager: this.fieldManager, ignores: rules, locate: (p) => this.locate(r, p) });
+    if (res.fellBackToTwoWay) note = 'the dry-run result names no fields owned by this manager; compared the fields set in Git (two-way diff)';
+    const method = predicted && !res.fellBackToTwoWay ? 'server-side' : 'two-way';
+    const status: DriftStatus = res.changes.length ? 'OutOfSync' : 'Synced';
+    return { diff: { ...baseDiff, status, method, changes: res.changes, liveResourceVersion: liveRv, ...(note ? { note } : {}) }, pair: res.pair };
+  }
+
+  private async dryRun(obj: KubeObject, id: ResourceId, liveRv: string, signal?: AbortSignal): Promise<DryRun> {
+    const scope = `${id.group}/${id.kind}/${id.namespace ?? ''}`;
+    const refused = this.dryRunForbidden.get(scope);
+    if (refused && Date.now() - refused.at < 60_000) return { error: refused.error };
+    const cacheKey = `${hashObject(obj)}|${liveRv}`;
+    const hit = this.dryRuns.get(cacheKey);
+    if (hit) {
+      this.dryRuns.delete(cacheKey); // LRU: move to the end
+      this.dryRuns.set(cacheKey, hit);
+      return hit;
+    }
+    let result: DryRun;
+    try {
+      result = { predicted: await this.client.apply(obj, { dryRun: true, force: true, fieldManager: this.fieldManager, signal }) };
+    } catch (e) {
+      const err = toError(e);
+      if (err.kind === 'forbidden') this.dryRunForbidden.set(scope, { error: err, at: Date.now() });
+      // Transient failures are not cached: the next diff tries again.
+      if (err.kind === 'unreachable' || err.kind === 'throttled' || err.kind === 'forbidden') return { error: err };
+      result = { error: err };
+    }
+    this.dryRuns.set(cacheKey, result);
+    if (this.dryRuns.size > this.dryRunCacheSize) this.dryRuns.delete(this.dryRuns.keys().next().value as string);
+    return result;
+  }
+
+  private locate(r: RenderedResource, path: JsonPath): { file: string; range: Range } | undefined {
+    if (!r.origin) return undefined;
+    const file = this.fileFor(r.origin.file);
+    if (!file) return undefined;
+    const loc = locatePath(file, r.origin.docIndex, path);
+    return loc ? { file: r.origin.file, range: loc.range } : undefined;
+  }
+
+  private fileFor(path: string): ManifestFile | undefined {
+    const given = this.opts.fileFor?.(path);
+    if (given) return given;
+    let text: string;
+    try { text = readFileSync(path, 'utf8'); } catch { return undefined; }
+    const cached = this.files.get(path);
+    if (cached && cached.text === text) return cached.file;
+    const file = parseManifestFile(path, text);
+    this.files.set(path, { text, file });
+    return file;
+  }
+}
+
+function toError(e: unknown): ClusterError {
+  return isClusterError(e) ? e : new ClusterError({ kind: 'other', message: (e as Error)?.message ?? String(e) });
+}
+
+function hashObject(o: KubeObject): string {
+  return createHash('sha1').update(JSON.stringify(o)).digest('hex');
+}
+
+/** App status per semantics.md: Unknown if anything could not be loaded, else OutOfSync if any resource is, else Synced. */
+export function summarize(resources: ResourceDiff[], problems: string[], extraComplete: boolean, renderFailed = false): AppDiffSummary {
+  const counts: Record<DriftStatus, number> = { Synced: 0, OutOfSync: 0, Missing: 0, Extra: 0, Unknown: 0 };
+  for (const r of resources) if (!r.ignoredExtraneous) counts[r.status]++;
+  const status: DriftStatus = renderFailed || counts.Unknown > 0 ? 'Unknown'
+    : counts.OutOfSync + counts.Missing + counts.Extra > 0 ? 'OutOfSync' : 'Synced';
+  return { status, counts, extraComplete, problems };
+}
+
+export function describeResourceDiff(d: ResourceDiff): string {
+  return `${describeId(d.id)}: ${d.status}${d.method !== 'none' ? ` (${d.method})` : ''}`;
+}
+
+export type { ClusterErrorInit };

@@ -1,0 +1,10 @@
+export * from './types';
+export { DriftEngine, DEFAULT_EXTRA_KINDS, summarize, describeResourceDiff, type DriftEngineOptions, type DiffAppOptions } from './engine';
+export { compareResource, normalizedView, mergeOver, type CompareInput, type CompareResult } from './resource';
+export { normalizeObject, foldStringData, maskSecret, maskValue, parseQuantity, isSecret } from './normalize';
+export { compileIgnores, compileArgoIgnore, compileFluxIgnore, parseJsonPointer, removePaths, applyIgnores, type CompiledIgnore } from './ignore';
+export { compileJqPaths, JqError } from './jq';
+export { diffValues, projectOnto, deepEqual, itemKey } from './compare';
+export { extractOwned, fieldSetOf, ownerOf, managedFieldsOf, type ManagedFieldsEntry } from './fields';
+export { trackerFor, applySetParentIdOf, applySetIdOf, argoTrackingIdOf, ignoresExtraneous, type Tracker } from './tracking';
+export { unifiedDiff, diffLines } from './unified';
