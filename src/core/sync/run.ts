@@ -72,7 +72,7 @@ export async function executeSync(plan: SyncPlan, client: ClusterClient, opts: S
 
   let lock;
   try {
-    lock = await acquireAppLock(`${plan.server}|${plan.context}|${plan.appId}`, {
+    lock = await acquireAppLock(`${plan.appId} in context ${plan.context} (${plan.server})`, {
       waitMs: opts.lockWaitMs ?? 0, signal: opts.signal, dir: opts.lockDir, env: opts.env,
       onWait: (h) => emit({ type: 'lock-wait', holder: `pid ${h.pid} on ${h.host} since ${h.since}` }),
     });

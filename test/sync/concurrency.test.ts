@@ -1,0 +1,82 @@
+// One sync per app at a time: in one process, across processes, waiting or refusing.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { clusterClientFromFile, type ClusterClient } from '../../src/core/cluster';
+import { acquireAppLock, executeSync, loadDesired, LockBusyError, planSync, type SyncEvent } from '../../src/core/sync';
+import { sharedTestCluster } from '../support/cluster';
+import { appConfig, configMap, makeRepo, removeRepo, stateDirFor, uniq } from './support';
+
+let client: ClusterClient;
+const repos: string[] = [];
+before(async () => { client = clusterClientFromFile((await sharedTestCluster()).adminKubeconfig); });
+after(() => { client?.close(); repos.forEach(removeRepo); });
+
+async function twoWaveApp() {
+  const ns = uniq('conc');
+  await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  const files: Record<string, string> = { 'gitops-lens.yaml': appConfig('conc', 'app', ns) };
+  for (let i = 0; i < 12; i++) files[`app/cm-${i}.yaml`] = configMap(`cm-${i}`, { wave: i % 3 });
+  const root = makeRepo(files);
+  repos.push(root);
+  return { ns, root };
+}
+
+describe('one sync per app at a time', () => {
+  test('two concurrent syncs of one app: the second waits and never interleaves', async () => {
+    const { root } = await twoWaveApp();
+    const lockDir = stateDirFor();
+    const plan = await planSync(await loadDesired(root, 'conc'), client);
+    const log: string[] = [];
+    const on = (who: string) => (e: SyncEvent) => {
+      if (e.type === 'task-start' || e.type === 'wave-start' || e.type === 'done' || e.type === 'lock-wait') log.push(`${who}:${e.type}`);
+    };
+    const [a, b] = await Promise.all([
+      executeSync(plan, client, { journal: false, lockDir, lockWaitMs: 30_000, onEvent: on('A'), concurrency: 2 }),
+      executeSync(plan, client, { journal: false, lockDir, lockWaitMs: 30_000, onEvent: on('B'), concurrency: 2 }),
+    ]);
+    assert.equal(a.outcome, 'succeeded', a.message);
+    assert.equal(b.outcome, 'succeeded', b.message);
+    // Exactly one of them had to wait, and all its work comes after the other's "done".
+    const waits = log.filter((l) => l.endsWith(':lock-wait'));
+    assert.equal(waits.length, 1, log.join(' '));
+    const second = waits[0].split(':')[0];
+    const first = second === 'A' ? 'B' : 'A';
+    const firstDone = log.indexOf(`${first}:done`);
+    const secondWork = log.findIndex((l) => l.startsWith(`${second}:`) && !l.endsWith(':lock-wait'));
+    assert.ok(firstDone >= 0 && secondWork > firstDone, `interleaved: ${log.join(' ')}`);
+    assert.ok(log.slice(0, firstDone).every((l) => l.startsWith(`${first}:`) || l === `${second}:lock-wait`), log.join(' '));
+  });
+
+  test('without waiting, the second sync is refused while the first runs', async () => {
+    const { root } = await twoWaveApp();
+    const lockDir = stateDirFor();
+    const plan = await planSync(await loadDesired(root, 'conc'), client);
+    const [a, b] = await Promise.all([
+      executeSync(plan, client, { journal: false, lockDir, concurrency: 1 }),
+      new Promise((r) => setTimeout(r, 5)).then(() => executeSync(plan, client, { journal: false, lockDir })),
+    ]);
+    assert.equal(a.outcome, 'succeeded');
+    assert.equal(b.outcome, 'refused');
+    assert.match(b.message, /another sync of kustomize\/app in context admin \(https:.*\) is running \(pid \d+/);
+    assert.equal(b.results.length, 0);
+  });
+
+  test('the lock holds across processes and is taken over when its process is gone', async () => {
+    const lockDir = stateDirFor();
+    const mine = await acquireAppLock('ctx|app', { dir: lockDir });
+    await mine.release();
+    const other = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      writeFileSync(mine.path, JSON.stringify({ pid: other.pid, host: hostname(), since: new Date().toISOString(), what: 'ctx|app' }));
+      await assert.rejects(acquireAppLock('ctx|app', { dir: lockDir, waitMs: 300 }), (e: unknown) => e instanceof LockBusyError && e.message.includes(`pid ${other.pid}`));
+    } finally {
+      other.kill('SIGKILL');
+      await new Promise((r) => other.once('exit', r));
+    }
+    const taken = await acquireAppLock('ctx|app', { dir: lockDir });
+    await taken.release();
+  });
+});
