@@ -49,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   );
   if (process.env.GITOPS_LENS_E2E_BRIDGE) context.subscriptions.push(...registerDebugCommands({ model, apps, status, lint: lint.service }));
   void model.refresh('activation');
-  log.info(`GitOps Lens activated in ${(performance.now() - started).toFixed(1)} ms (module loaded ${(started - loadedAt).toFixed(1)} ms before activate); ${vscode.workspace.isTrusted ? 'trusted' : 'Restricted Mode'} workspace ${folder.uri.fsPath}`);
+  log.info(`GitOps Lens activated in ${(performance.now() - started).toFixed(1)} ms at ${new Date().toISOString()} (module evaluated ${(started - loadedAt).toFixed(1)} ms before activate); ${vscode.workspace.isTrusted ? 'trusted' : 'Restricted Mode'} workspace ${folder.uri.fsPath}`);
   return { model };
 }
 

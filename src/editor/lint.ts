@@ -55,6 +55,8 @@ export class LintService implements vscode.Disposable {
     const linter = this.ensureLinter();
     const file = readManifestFile(doc.uri.fsPath, doc.getText());
     this.files.set(file.file, file);
+    // Rendered findings were computed from the saved file; with unsaved edits their positions are stale.
+    if (doc.isDirty) this.rendered.delete(file.file);
     const repoWide = linter.updateFile(file);
     this.publish(file.file, linter.lintFile(file));
     if (repoWide) {
@@ -202,10 +204,15 @@ export class LintCodeActions implements vscode.CodeActionProvider {
 
   provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, ctx: vscode.CodeActionContext): vscode.CodeAction[] {
     const out: vscode.CodeAction[] = [];
+    const seen = new Set<string>();
     for (const d of ctx.diagnostics) {
       const f = this.lint.findingFor(doc.uri, d);
       if (!f?.fixes) continue;
       for (const fix of f.fixes) {
+        // Several findings can carry the same fix (e.g. one resources skeleton for cpu and memory).
+        const key = JSON.stringify([fix.title, fix.edits]);
+        if (seen.has(key)) continue;
+        seen.add(key);
         const ignore = fix.edits.some((e) => e.newText.includes('gitops-lens-ignore'));
         const action = new vscode.CodeAction(ignore ? `${fix.title}…` : fix.title, vscode.CodeActionKind.QuickFix);
         action.diagnostics = [d];
