@@ -134,7 +134,7 @@ describe('helm, directory and Flux inputs', () => {
       ({ repo, apps } = await discover(r));
       const res = await renderApp(apps.get('flux/flux-system/podinfo')!, repo, tools, { cache });
       assert.equal(res.cached, false);
-      const env = (res.resources.find((x) => x.id.kind === 'Deployment')!.object as { spec: { template: { spec: { containers: { env: { value: string }[] }[] } } } }).spec.template.spec.containers[0].env;
+      const env = (res.resources.find((x) => x.id.kind === 'Deployment')!.object as unknown as { spec: { template: { spec: { containers: { env: { value: string }[] }[] } } } }).spec.template.spec.containers[0].env;
       assert.equal(env[0].value, 'prod-us');
     } finally {
       r.cleanup();
