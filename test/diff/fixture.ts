@@ -32,9 +32,9 @@ export function stamp(appName: string, o: KubeObject): KubeObject {
  * The app name is unique per run: the test cluster has no namespace controller, so objects of
  * an earlier run (in a Terminating namespace) stay and would rightly show up as Extra.
  */
-export async function argoFixture(cluster: SharedCluster, base: string, files: Record<string, string>, extra = ''): Promise<DiffFixture> {
+export async function argoFixture(cluster: Pick<SharedCluster, 'server' | 'kubeconfigPath'>, base: string, files: Record<string, string>, extra = '', opts: { namespace?: string } = {}): Promise<DiffFixture> {
   const name = `${base}-${process.pid}-${++counter}`;
-  const namespace = name;
+  const namespace = opts.namespace ?? name;
   const repo = makeRepo(name, {
     'argocd/app.yaml': `apiVersion: argoproj.io/v1alpha1
 kind: Application
@@ -84,7 +84,13 @@ ${extra}`,
     },
     async cleanup() {
       for (const e of engines) e.close();
-      await admin.delete({ group: '', version: 'v1', kind: 'Namespace', name: namespace }).catch(() => undefined);
+      if (opts.namespace) {
+        // A shared namespace stays; only this app's objects go.
+        const r = await render().catch(() => undefined);
+        for (const res of r?.resources ?? []) await admin.delete({ ...res.id, namespace: res.id.namespace ?? namespace }).catch(() => undefined);
+      } else {
+        await admin.delete({ group: '', version: 'v1', kind: 'Namespace', name: namespace }).catch(() => undefined);
+      }
       admin.close();
       repo.cleanup();
     },

@@ -1,0 +1,124 @@
+// What the engine says when it cannot see or cannot dry-run: a restricted user (read-only in
+// one namespace) and an API server that goes away mid-watch. Never Missing for "could not see".
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RESTRICTED_NAMESPACE, sharedTestCluster, startTestCluster } from '../support/cluster';
+import { clusterClientFromFile } from '../../src/core/cluster';
+import { argoFixture, eventually } from './fixture';
+
+const DEPLOY = (name: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: ${name}
+  template:
+    metadata:
+      labels:
+        app: ${name}
+    spec:
+      containers:
+        - name: main
+          image: nginx:1.27
+`;
+const CM = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cfg
+data:
+  a: "1"
+`;
+
+test('restricted user: dry-run forbidden → two-way diff, said so; drift still found', async (t) => {
+  const cluster = await sharedTestCluster();
+  if (!cluster.restrictedKubeconfig) return t.skip(cluster.restrictedSkipReason);
+  const fx = await argoFixture(cluster, 'ro', { 'deploy.yaml': DEPLOY(`ro-${process.pid}`), 'cm.yaml': CM.replace('name: cfg', `name: ro-cfg-${process.pid}`) }, '', { namespace: RESTRICTED_NAMESPACE });
+  const restricted = clusterClientFromFile(cluster.kubeconfigPath, 'restricted');
+  try {
+    await fx.sync();
+    const { engine, cache } = fx.engine(restricted);
+    let d = await engine.diffApp(fx.app, await fx.render());
+    for (const r of d.resources) {
+      assert.equal(r.status, 'Synced', `${r.key}: ${r.note} ${JSON.stringify(r.changes)}`);
+      assert.equal(r.method, 'two-way');
+      assert.match(r.note ?? '', /dry-run not allowed.*two-way/);
+      assert.match(r.note ?? '', /User "restricted" cannot patch resource/);
+    }
+    // Listing cluster-wide is forbidden too; the namespace the app uses is readable.
+    assert.equal(cache.state().status, 'connected');
+    await fx.admin.apply({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `ro-${process.pid}`, namespace: RESTRICTED_NAMESPACE }, spec: { replicas: 4 } }, { fieldManager: 'kubectl-scale', force: true });
+    d = await eventually(async () => {
+      const x = await engine.diffApp(fx.app, await fx.render());
+      return x.resources.some((r) => r.status === 'OutOfSync') ? x : undefined;
+    }, 10_000, 'drift seen by the restricted user');
+    const dep = d.resources.find((r) => r.id.kind === 'Deployment')!;
+    assert.equal(dep.method, 'two-way');
+    assert.deepEqual(dep.changes.map((c) => [c.path, c.desired, c.live, c.manager]), [['spec.replicas', 2, 4, 'kubectl-scale']]);
+  } finally {
+    restricted.close();
+    await fx.cleanup();
+  }
+});
+
+test('restricted user: listing forbidden → Unknown with the 403 explained, never Missing', async (t) => {
+  const cluster = await sharedTestCluster();
+  if (!cluster.restrictedKubeconfig) return t.skip(cluster.restrictedSkipReason);
+  const fx = await argoFixture(cluster, 'noread', { 'cm.yaml': CM });
+  const restricted = clusterClientFromFile(cluster.kubeconfigPath, 'restricted');
+  try {
+    await fx.sync();
+    const { engine, cache } = fx.engine(restricted);
+    const d = await engine.diffApp(fx.app, await fx.render());
+    assert.equal(d.summary.status, 'Unknown');
+    const cm = d.resources.find((r) => r.id.kind === 'ConfigMap')!;
+    assert.equal(cm.status, 'Unknown');
+    assert.equal(cm.error?.kind, 'forbidden');
+    assert.match(cm.note ?? '', /User "restricted" cannot list resource "configmaps"/);
+    assert.equal(d.summary.counts.Missing, 0);
+    assert.equal(d.summary.extraComplete, false);
+    assert.ok(['forbidden', 'degraded'].includes(cache.state().status), cache.state().status);
+  } finally {
+    restricted.close();
+    await fx.cleanup();
+  }
+});
+
+test('API server stopped mid-watch → unreachable, Unknown (not Missing); recovers without a restart', async () => {
+  const own = await startTestCluster({ name: 'outage' });
+  const fx = await argoFixture(own, 'outage', { 'deploy.yaml': DEPLOY('web'), 'cm.yaml': CM });
+  try {
+    await fx.sync();
+    const { engine, cache } = fx.engine();
+    const render = await fx.render();
+    let d = await engine.diffApp(fx.app, render);
+    assert.equal(d.summary.status, 'Synced');
+    const pushed: string[] = [];
+    engine.onDrift((x) => pushed.push(x.summary.status));
+
+    await own.stopApiServer();
+    await eventually(() => (cache.state().status === 'unreachable' ? true : undefined), 15_000, 'context unreachable');
+    d = await engine.diffApp(fx.app, render);
+    assert.equal(d.summary.status, 'Unknown');
+    for (const r of d.resources) {
+      assert.equal(r.status, 'Unknown', r.key);
+      assert.equal(r.error?.kind, 'unreachable');
+    }
+    assert.equal(d.summary.counts.Missing, 0);
+    assert.match(d.summary.problems.join('\n'), /cannot reach the API server/);
+    await eventually(() => (pushed.includes('Unknown') ? true : undefined), 5_000, 'pushed Unknown');
+
+    await own.startApiServer();
+    await eventually(() => (cache.state().status === 'connected' ? true : undefined), 30_000, 'context connected again');
+    d = await engine.diffApp(fx.app, render);
+    assert.equal(d.summary.status, 'Synced', JSON.stringify(d.resources.map((r) => [r.key, r.status, r.note])));
+    // And it is live again: a change after the outage is seen through the resumed watches.
+    await fx.admin.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: fx.namespace }, data: { a: '2' } }, { fieldManager: 'after-outage', force: true });
+    await eventually(() => (pushed[pushed.length - 1] === 'OutOfSync' ? true : undefined), 10_000, 'drift pushed after recovery');
+  } finally {
+    await fx.cleanup().catch(() => undefined);
+    await own.stop();
+  }
+});
