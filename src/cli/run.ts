@@ -1,4 +1,5 @@
 import { runApps, runRender } from './apps';
+import { runDiff } from './diff';
 import { EXIT, err, out, type CliIO } from './io';
 
 export type { CliIO } from './io';
@@ -8,11 +9,12 @@ const USAGE = `usage: gitops-lens <command> [options]
 commands:
   apps [dir] [--json]                 list the GitOps apps of a repository
   render <app> [--json|--yaml]        print an app's desired resources
+  diff <app|--all> [--context NAME] [--json]  normalized live-vs-Git diff per resource
 
 exit codes: 0 ok, 1 findings or drift, 2 usage or error`;
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
-const COMMANDS: Record<string, Command> = { apps: runApps, render: runRender };
+const COMMANDS: Record<string, Command> = { apps: runApps, render: runRender, diff: runDiff };
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const [cmd, ...rest] = argv;
