@@ -1,0 +1,89 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { simpleGit } from 'simple-git';
+import type { ClusterClient } from '../cluster';
+import { formatJsonPath, isNamespacedKind, locatePath, parseJsonPath, parseManifestFile, resourceKey, setValueInText, type JsonPath, type KubeObject } from '../manifest';
+import { roleOf } from '../repo/scan';
+import type { RenderedResource } from '../render/types';
+import { loadDesired, type DesiredOptions } from '../sync/desired';
+
+export type AdoptResult =
+  | { ok: true; file: string; line: number; before: unknown; after: unknown; text: string; committed?: string }
+  | { ok: false; reason: string; file?: string };
+
+export interface AdoptOptions extends Omit<DesiredOptions, 'revision'> {
+  /** Also commit the one-file change (default: leave it in the working tree for review). */
+  commit?: boolean | string;
+  /** Compute the edit but do not write the file. */
+  dryRun?: boolean;
+}
+
+function valueAt(o: unknown, path: JsonPath): { found: boolean; value?: unknown } {
+  let cur: unknown = o;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== 'object' || !(String(seg) in (cur as object))) return { found: false };
+    cur = (cur as Record<string, unknown>)[seg as string];
+  }
+  return { found: true, value: cur };
+}
+
+/**
+ * Adopt live: write a value the cluster has into the YAML it came from, as a Git change,
+ * splicing only that value so every comment, key order and blank line stays. Refused where
+ * the value is not written literally in one plain YAML document: Helm templates, and values
+ * produced by a kustomize patch or transformer.
+ */
+export async function adoptLiveValue(root: string, appRef: string, key: string, path: string | JsonPath, client: ClusterClient, opts: AdoptOptions = {}): Promise<AdoptResult> {
+  const segs = typeof path === 'string' ? parseJsonPath(path) : path;
+  const shown = formatJsonPath(segs);
+  const desired = await loadDesired(root, appRef, { ...opts, revision: { workingTree: true } });
+  if (!desired.render.ok) return { ok: false, reason: `${desired.app.id} does not render: ${desired.render.problems.map((p) => p.message).join('; ')}` };
+  const ns = desired.app.destination.namespace ?? client.defaultNamespace;
+  const res = desired.render.resources.find((r) => resourceKey(r.id) === key || resourceKey({ ...r.id, namespace: r.id.namespace ?? (isNamespacedKind(r.id.group, r.id.kind) !== false ? ns : undefined) }) === key);
+  if (!res) return { ok: false, reason: `${key} is not a resource of ${desired.app.id}` };
+  if (res.id.kind === 'Secret' && (segs[0] === 'data' || segs[0] === 'stringData')) return { ok: false, reason: 'refusing to write Secret values into Git' };
+  let live: KubeObject | null;
+  try {
+    live = await client.get({ ...res.id, namespace: res.id.namespace ?? ns });
+  } catch (e) {
+    return { ok: false, reason: `cannot read the live object: ${(e as Error).message}` };
+  }
+  if (!live) return { ok: false, reason: `${key} does not exist in context "${client.context}"` };
+  const liveValue = valueAt(live, segs);
+  if (!liveValue.found) return { ok: false, reason: `the live object has no ${shown}; removing a field is not adopted automatically` };
+  return adoptValue(desired.repoRoot, res, segs, liveValue.value, opts);
+}
+
+/** The editing half of adopt-live, for a value already known (the editor has the live object). */
+export async function adoptValue(repoRoot: string, res: RenderedResource, segs: JsonPath, value: unknown, opts: Pick<AdoptOptions, 'commit' | 'dryRun'> = {}): Promise<AdoptResult> {
+  const shown = formatJsonPath(segs);
+  const origin = res.origin;
+  if (!origin) return { ok: false, reason: `${shown}: the source document of ${res.id.kind} ${res.id.name} is not known` };
+  if (origin.via === 'helm-source') return { ok: false, file: origin.file, reason: `${shown} comes from a Helm template (${origin.file}); change the chart's values instead` };
+  const text = await readFile(origin.file, 'utf8');
+  const file = parseManifestFile(origin.file, text, roleOf(origin.file, new Set(), new Set()));
+  if (file.role === 'helm-template') return { ok: false, file: origin.file, reason: `${origin.file} is a Helm template` };
+  const doc = file.documents[origin.docIndex];
+  if (!doc || doc.kind !== 'resource' || !doc.object || doc.id?.kind !== res.id.kind) return { ok: false, file: origin.file, reason: `${origin.file} changed since it was rendered; document ${origin.docIndex} is no longer ${res.id.kind} ${res.id.name}` };
+  const inSource = valueAt(doc.object, segs);
+  const rendered = valueAt(res.object, segs);
+  if (origin.via !== 'file') {
+    // Rendered by kustomize: only a value written literally in this document can be edited here.
+    if (!inSource.found) return { ok: false, file: origin.file, reason: `${shown} is not written in ${origin.file}: it is produced by a kustomize patch or transformer; edit that instead` };
+    if (JSON.stringify(inSource.value) !== JSON.stringify(rendered.value)) return { ok: false, file: origin.file, reason: `${shown} in ${origin.file} is changed by a kustomize patch or transformer before it is applied; edit the patch instead` };
+  }
+  if (JSON.stringify(inSource.value) === JSON.stringify(value)) return { ok: false, file: origin.file, reason: `${shown} in ${origin.file} already has the live value` };
+  const edit = setValueInText(file, origin.docIndex, segs, value);
+  if (!edit.ok) return { ok: false, file: origin.file, reason: `${shown}: ${edit.reason}` };
+  const edited = parseManifestFile(origin.file, edit.text);
+  const line = locatePath(edited, origin.docIndex, segs)?.range.start.line ?? 0;
+  if (opts.dryRun) return { ok: true, file: origin.file, line: line + 1, before: inSource.value, after: value, text: edit.text };
+  await writeFile(origin.file, edit.text);
+  let committed: string | undefined;
+  if (opts.commit) {
+    const sg = simpleGit(repoRoot);
+    const msg = typeof opts.commit === 'string' ? opts.commit : `Adopt live ${shown} of ${res.id.kind} ${res.id.name}`;
+    await sg.raw(['commit', '-m', msg, '--', origin.file]);
+    committed = (await sg.revparse(['HEAD'])).trim();
+  }
+  return { ok: true, file: origin.file, line: line + 1, before: inSource.value, after: value, text: edit.text, committed };
+}
