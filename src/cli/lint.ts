@@ -1,6 +1,6 @@
 import { relative, resolve } from 'node:path';
 import type { RenderedResource } from '../core/render/types';
-import { atLeast, findYamlFiles, gitRemoteURLs, Linter, lintRendered, loadLintConfig, mergeFindings, readManifestFile, sortFindings, type Finding, type Preset, type Severity } from '../core/policy';
+import { atLeast, findYamlFiles, gitRemoteURLs, Linter, lintPaths, lintRendered, loadLintConfig, mergeFindings, readManifestFile, type Finding, type Preset, type Severity } from '../core/policy';
 import type { ManifestFile } from '../core/manifest';
 import { toSarif } from './lint-sarif';
 import type { CliIO } from './run';
@@ -47,21 +47,24 @@ export async function runLint(args: string[], io: CliIO, hooks: LintHooks = {}):
   for (const p of linter.problems) io.stderr.write(`gitops-lens lint: ${p}\n`);
 
   // The whole repo feeds the context (CRDs, policies, Flux sources); only the given paths are reported.
+  const all = findYamlFiles(root, [], config.skip);
   const files = new Map<string, ManifestFile>();
   const load = (p: string) => { let f = files.get(p); if (!f) { f = readManifestFile(p); files.set(p, f); linter.updateFile(f); } return f; };
-  for (const p of findYamlFiles(root, [], config.skip)) load(p);
   let findings: Finding[] = [];
-  const unknownKinds = new Set<string>();
+  let fileCount = all.length;
   if (app) {
+    for (const p of all) load(p);
+    const unknownKinds = new Set<string>();
     const r = await hooks.renderApp!(app, root);
     if ('error' in r) { io.stderr.write(`gitops-lens lint: ${r.error}\n`); return 2; }
     const raw = r.files.flatMap((p) => (/\.ya?ml$/.test(p) ? linter.lintFile(load(p), { unknownKinds }) : []));
     findings = mergeFindings(raw, lintRendered(linter, r.resources, { appId: r.appId, fileFor: (p) => { try { return load(p); } catch { return undefined; } } }));
   } else {
-    const targets = paths.length ? findYamlFiles(root, paths.map((p) => resolve(io.cwd, p)), config.skip) : [...files.keys()];
-    if (paths.length && targets.length === 0) { io.stderr.write(`gitops-lens lint: no YAML files under ${paths.join(', ')}\n`); return 2; }
-    for (const p of targets) findings.push(...linter.lintFile(load(p), { unknownKinds }));
-    findings = sortFindings(findings);
+    const targets = new Set(paths.length ? findYamlFiles(root, paths.map((p) => resolve(io.cwd, p)), config.skip) : all);
+    if (paths.length && targets.size === 0) { io.stderr.write(`gitops-lens lint: no YAML files under ${paths.join(', ')}\n`); return 2; }
+    const r = lintPaths(linter, [...new Set([...all, ...targets])], (p) => targets.has(p));
+    findings = r.findings;
+    fileCount = r.files;
   }
 
   if (format === 'json') io.stdout.write(JSON.stringify({ findings: findings.map((f) => ({ ...f, file: relative(root, f.file) || f.file })) }, null, 2) + '\n');
@@ -69,7 +72,7 @@ export async function runLint(args: string[], io: CliIO, hooks: LintHooks = {}):
   else {
     for (const f of findings) io.stdout.write(`${relative(io.cwd, f.file) || f.file}:${f.range.start.line + 1}:${f.range.start.character + 1} ${f.severity} ${f.ruleId} ${f.message}\n`);
     const n = (s: Severity) => findings.filter((f) => f.severity === s).length;
-    io.stderr.write(`${files.size} files, ${n('error')} errors, ${n('warning')} warnings, ${n('info')} infos\n`);
+    io.stderr.write(`${fileCount} files, ${n('error')} errors, ${n('warning')} warnings, ${n('info')} infos\n`);
   }
   return atLeast(findings, failOn).length > 0 ? 1 : 0;
 }

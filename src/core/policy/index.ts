@@ -11,3 +11,4 @@ export type { SchemaSource, JsonSchema } from './schema/types';
 export { kubernetesCelEnvironment, toCel } from './cel/library';
 export { parseDirectives, ignoredByAnnotations, KUBE_LINTER_CHECKS, POLARIS_CHECKS } from './ignore';
 export type { PolicyInput, PolicyViolation, PolicyProblem } from './vap/types';
+export { lintPaths } from './batch';
