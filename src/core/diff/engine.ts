@@ -306,7 +306,12 @@ export class DriftEngine {
     if (!r.origin) return undefined;
     const file = this.fileFor(r.origin.file);
     if (!file) return undefined;
-    const loc = locatePath(file, r.origin.docIndex, path);
+    let loc = locatePath(file, r.origin.docIndex, path);
+    // A Secret value written as stringData in Git is compared as data.
+    if (loc && !loc.exact && path[0] === 'data' && r.id.kind === 'Secret') {
+      const alt = locatePath(file, r.origin.docIndex, ['stringData', ...path.slice(1)]);
+      if (alt?.exact) loc = alt;
+    }
     return loc ? { file: r.origin.file, range: loc.range } : undefined;
   }
 

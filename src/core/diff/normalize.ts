@@ -37,7 +37,8 @@ export function foldStringData(o: KubeObject): KubeObject {
  */
 export function normalizeObject(o: KubeObject, opts: { keepStatus?: boolean } = {}): KubeObject {
   const src = foldStringData(o);
-  const out: Obj = {};
+  // apiVersion, kind, metadata first: the order people read manifests in.
+  const out: Obj = { apiVersion: src.apiVersion, kind: src.kind, metadata: undefined };
   for (const [k, v] of Object.entries(src)) {
     if (k === 'metadata' || (k === 'status' && !opts.keepStatus)) continue;
     out[k] = deepClone(v);
@@ -66,7 +67,10 @@ function defaultServiceProtocols(svc: Obj): void {
 // cannot be reversed by hashing guesses of short secrets.
 const MASK_KEY = randomBytes(32);
 
+const MASKED = /^<secret sha256:[0-9a-f]{12}>$/;
+
 export function maskValue(v: unknown): string {
+  if (typeof v === 'string' && MASKED.test(v)) return v; // already masked: keep it comparable
   const h = createHmac('sha256', MASK_KEY).update(typeof v === 'string' ? v : JSON.stringify(v)).digest('hex').slice(0, 12);
   return `<secret sha256:${h}>`;
 }

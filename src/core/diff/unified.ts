@@ -34,8 +34,8 @@ export function diffLines(a: string[], b: string[]): Op[] {
   let j = 0;
   while (i < n || j < m) {
     if (i < n && j < m && x[i] === y[j]) { ops.push({ t: ' ', line: x[i] }); i++; j++; }
-    else if (j < m && (i >= n || lcs[i][j + 1] >= lcs[i + 1][j])) ops.push({ t: '+', line: y[j++] });
-    else ops.push({ t: '-', line: x[i++] });
+    else if (i < n && (j >= m || lcs[i + 1][j] >= lcs[i][j + 1])) ops.push({ t: '-', line: x[i++] });
+    else ops.push({ t: '+', line: y[j++] });
   }
   for (const line of a.slice(endA)) ops.push({ t: ' ', line });
   return ops;
