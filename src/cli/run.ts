@@ -1,6 +1,11 @@
 import { runApps, runRender } from './apps';
 import { runDiff } from './diff';
 import { EXIT, err, out, type CliIO } from './io';
+import { runPlan } from './plan';
+import { runSync } from './sync';
+import { runRevert } from './revert';
+import { runHistory } from './history';
+import { runRevisionDiff } from './revdiff';
 
 export type { CliIO } from './io';
 
@@ -10,11 +15,30 @@ commands:
   apps [dir] [--json]                 list the GitOps apps of a repository
   render <app> [--json|--yaml]        print an app's desired resources
   diff <app|--all> [--context NAME] [--json]  normalized live-vs-Git diff per resource
+  revdiff <app> --from REV [--to REV] [--stat|--json]
+                                      rendered change between two revisions, no cluster
+                                      (exit 0 none, 1 changes, 2 error)
+  plan <app> [--prune] [--working-tree|--revision REV] [--resource KEY] [--json]
+                                      ordered tasks, each dry-run on the server
+  sync <app> [--prune] [--dry-run] [--working-tree [--allow-uncommitted]] [--force]
+       [--reconcile] [--wait-lock S] [--timeout S] [--concurrency N] [--context NAME]
+                                      server-side apply wave by wave (committed HEAD by default)
+  revert <app> --git [--count N|--commit SHA] | --drift [--resource KEY]
+       | --adopt KEY --path FIELD [--commit-change] | --to REV [--prune]
+  history [app] [--json] [--limit N]  journal of syncs and delivery figures
+
+plan/sync/revert exit codes: 0 done or nothing to change, 1 plan has changes,
+  2 usage or error, 3 refused (dry-run/render failure, controller-managed app without
+  --force, uncommitted changes, another sync running; nothing written), 4 sync failed
+  part-way (see the journal), 130 cancelled
 
 exit codes: 0 ok, 1 findings or drift, 2 usage or error`;
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
-const COMMANDS: Record<string, Command> = { apps: runApps, render: runRender, diff: runDiff };
+const COMMANDS: Record<string, Command> = {
+  apps: runApps, render: runRender, diff: runDiff,
+  plan: runPlan, sync: runSync, revert: runRevert, history: runHistory, revdiff: runRevisionDiff,
+};
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const [cmd, ...rest] = argv;
