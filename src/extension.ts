@@ -1,9 +1,12 @@
-// Entry point: wiring only. Every piece observes the workspace model.
+// Entry point: wiring only. Every piece observes the workspace model and the live state.
 import * as vscode from 'vscode';
 import { registerBasicCommands, registerContextKeys } from './editor/commands';
 import { registerDebugCommands } from './editor/debug';
-import { registerLint } from './editor/lint';
 import { ModelDiagnostics } from './editor/diagnostics';
+import { DriftCodeLens, DriftDecorations, DriftFileDecorations } from './editor/drift';
+import { registerLint } from './editor/lint';
+import { LiveState } from './editor/live';
+import { registerLiveDocuments } from './editor/liveDocs';
 import { Log } from './editor/log';
 import { WorkspaceModel } from './editor/model';
 import { Presenter } from './editor/presenter';
@@ -17,6 +20,7 @@ const loadedAt = performance.now();
 
 export interface ExtensionApi {
   model: WorkspaceModel;
+  live: LiveState;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi | undefined {
@@ -29,28 +33,34 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     return undefined;
   }
   const model = new WorkspaceModel(folder, context.workspaceState, log);
-  const presenter = new Presenter(model);
+  const live = new LiveState(model, log);
+  const presenter = new Presenter(model, live);
   const apps = new AppsTree(model, presenter);
   const appsView = vscode.window.createTreeView('gitopsLens.apps', { treeDataProvider: apps, showCollapseAll: true });
   const clusters = new ClustersTree(model, presenter);
   const history = new HistoryTree();
   const status = new StatusBar(model, presenter);
   const lint = registerLint(model, log);
+  const decorations = new DriftDecorations(model, live, vscode.Uri.joinPath(context.extensionUri, 'media'));
+  const actions = () => ({ sync: false, revert: false });
   context.subscriptions.push(
-    model, presenter, apps, appsView, clusters, history, status,
+    model, live, presenter, apps, appsView, clusters, history, status, decorations,
     vscode.window.registerTreeDataProvider('gitopsLens.clusters', clusters),
     vscode.window.registerTreeDataProvider('gitopsLens.history', history),
     new ModelDiagnostics(model),
-    registerContextKeys(model),
+    registerContextKeys(model, presenter, appsView),
     ...registerBasicCommands(model, log),
     ...lint.disposables,
+    ...registerLiveDocuments(model, live),
+    vscode.languages.registerCodeLensProvider({ language: 'yaml', scheme: 'file' }, new DriftCodeLens(model, live, actions)),
+    vscode.window.registerFileDecorationProvider(new DriftFileDecorations(model, live)),
     vscode.workspace.onDidChangeConfiguration((e) => affectsSettings(e) && model.scheduleRefresh('settings changed', 0)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => model.refresh('workspace trusted')),
   );
-  if (process.env.GITOPS_LENS_E2E_BRIDGE) context.subscriptions.push(...registerDebugCommands({ model, apps, status, lint: lint.service }));
+  if (process.env.GITOPS_LENS_E2E_BRIDGE) context.subscriptions.push(...registerDebugCommands({ model, apps, status, lint: lint.service, live, decorations }));
   void model.refresh('activation');
   log.info(`GitOps Lens activated in ${(performance.now() - started).toFixed(1)} ms at ${new Date().toISOString()} (module evaluated ${(started - loadedAt).toFixed(1)} ms before activate); ${vscode.workspace.isTrusted ? 'trusted' : 'Restricted Mode'} workspace ${folder.uri.fsPath}`);
-  return { model };
+  return { model, live };
 }
 
 export function deactivate(): void {}

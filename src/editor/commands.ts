@@ -4,6 +4,7 @@ import type { GitOpsApp } from '../core/apps';
 import { toRange } from './convert';
 import type { Log } from './log';
 import type { WorkspaceModel } from './model';
+import type { Presenter } from './presenter';
 import type { AppsNode } from './views/apps';
 
 /** An app from a tree node, an app id (command links), or by asking. */
@@ -34,9 +35,9 @@ export function registerBasicCommands(model: WorkspaceModel, log: Log): vscode.D
     vscode.commands.registerCommand('gitopsLens.showLogs', () => log.show()),
     vscode.commands.registerCommand('gitopsLens.openSource', async (arg: string | AppsNode, range?: vscode.Range) => {
       let file: string | undefined = typeof arg === 'string' ? arg : undefined;
-      if (typeof arg === 'object' && arg.kind === 'resource' && arg.resource.origin) {
-        file = arg.resource.origin.file;
-        range = toRange(arg.resource.origin.range);
+      if (typeof arg === 'object' && arg.kind === 'resource' && arg.row.origin) {
+        file = arg.row.origin.file;
+        range = toRange(arg.row.origin.range);
       }
       if (!file) return;
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
@@ -62,7 +63,7 @@ export function registerBasicCommands(model: WorkspaceModel, log: Log): vscode.D
   ];
 }
 
-export function registerContextKeys(model: WorkspaceModel): vscode.Disposable {
+export function registerContextKeys(model: WorkspaceModel, presenter: Presenter, appsView: vscode.TreeView<AppsNode>): vscode.Disposable {
   const set = (key: string, value: unknown) => void vscode.commands.executeCommand('setContext', key, value);
   const update = () => {
     const ws = model.workspace;
@@ -74,7 +75,12 @@ export function registerContextKeys(model: WorkspaceModel): vscode.Disposable {
     set('gitopsLens.state', state);
     set('gitopsLens.noKubeconfig', !!ws && ws.kubeconfig.contexts.length === 0);
     set('gitopsLens.trusted', model.trusted);
+    // Apps still list when their clusters are down (statuses Unknown); the view says why.
+    const contexts = [...new Set(model.apps.map((a) => model.contextOf(a)).filter((c): c is string => !!c))];
+    const down = contexts.filter((c) => presenter.cluster(c).reachable === false);
+    set('gitopsLens.allUnreachable', contexts.length > 0 && down.length === contexts.length);
+    appsView.message = down.length ? `Unreachable: ${down.join(', ')} — live status is Unknown until the cluster answers.` : undefined;
   };
   update();
-  return model.onDidChange(update);
+  return presenter.onDidChange(update);
 }

@@ -1,7 +1,9 @@
 // Test-only commands, registered only when the E2E bridge is present (GITOPS_LENS_E2E_BRIDGE).
 // They expose what the UI shows, as data, so tests can assert on it.
 import * as vscode from 'vscode';
+import type { DriftDecorations } from './drift';
 import type { LintService } from './lint';
+import type { LiveState } from './live';
 import type { WorkspaceModel } from './model';
 import type { StatusBar } from './statusBar';
 import type { AppsNode } from './views/apps';
@@ -11,7 +13,8 @@ export interface DebugHandles {
   apps: vscode.TreeDataProvider<AppsNode>;
   status: StatusBar;
   lint: LintService;
-  decorations?: () => unknown;
+  live: LiveState;
+  decorations: DriftDecorations;
 }
 
 export function registerDebugCommands(h: DebugHandles): vscode.Disposable[] {
@@ -41,6 +44,14 @@ export function registerDebugCommands(h: DebugHandles): vscode.Disposable[] {
       };
       return walk();
     }),
-    vscode.commands.registerCommand('gitopsLens._debug.decorations', () => h.decorations?.() ?? []),
+    // What the active editor shows: resource markers and drifted-field hints, with when they were applied.
+    vscode.commands.registerCommand('gitopsLens._debug.decorations', () => {
+      const uri = vscode.window.activeTextEditor?.document.uri.toString();
+      return (uri && h.decorations.shown.get(uri)) ?? { at: 0, items: [] };
+    }),
+    vscode.commands.registerCommand('gitopsLens._debug.live', () => ({
+      lastChangeAt: h.live.lastChangeAt,
+      diffs: [...h.live.diffs.values()].map((d) => ({ appId: d.appId, context: d.context, status: d.summary.status, counts: d.summary.counts, problems: d.summary.problems, resources: d.resources.map((r) => ({ key: r.key, status: r.status, method: r.method, note: r.note, changes: r.changes.map((c) => ({ path: c.path, desired: c.desired, live: c.live, manager: c.manager, line: c.range?.start.line })) })) })),
+    })),
   ];
 }

@@ -3,16 +3,15 @@ import * as vscode from 'vscode';
 import { relative } from 'node:path';
 import type { GitOpsApp } from '../../core/apps';
 import { describeId } from '../../core/manifest';
-import type { RenderedResource } from '../../core/render';
 import { toRange } from '../convert';
 import { syncIcon, type SyncStatusName } from '../icons';
 import type { WorkspaceModel } from '../model';
-import type { Presenter } from '../presenter';
+import type { Presenter, ResourceRow } from '../presenter';
 
 export type AppsNode =
   | { kind: 'cluster'; context: string | undefined }
   | { kind: 'app'; app: GitOpsApp }
-  | { kind: 'resource'; app: GitOpsApp; resource: RenderedResource };
+  | { kind: 'resource'; app: GitOpsApp; row: ResourceRow };
 
 const NO_CLUSTER = '(no cluster)';
 
@@ -38,8 +37,7 @@ export class AppsTree implements vscode.TreeDataProvider<AppsNode>, vscode.Dispo
       return apps.sort((a, b) => a.name.localeCompare(b.name)).map((app) => this.appNode(app));
     }
     if (node.kind === 'app') {
-      const r = this.model.renders.get(node.app.id);
-      return (r?.resources ?? []).map((resource) => ({ kind: 'resource', app: node.app, resource }));
+      return this.presenter.rows(node.app).map((row) => ({ kind: 'resource', app: node.app, row }));
     }
     return [];
   }
@@ -81,18 +79,17 @@ export class AppsTree implements vscode.TreeDataProvider<AppsNode>, vscode.Dispo
       item.contextValue = ['gitopsLens.app', ...s.capabilities].join(' ');
       return item;
     }
-    const { resource, app } = node;
-    const s = this.presenter.resource(app, resource);
-    const item = new vscode.TreeItem(`${resource.id.kind}/${resource.id.name}`, vscode.TreeItemCollapsibleState.None);
-    item.id = `res:${app.id}:${describeId(resource.id)}`;
+    const { row, app } = node;
+    const s = this.presenter.resource(app, row);
+    const item = new vscode.TreeItem(`${row.id.kind}/${row.id.name}`, vscode.TreeItemCollapsibleState.None);
+    item.id = `res:${app.id}:${describeId(row.id)}`;
     item.iconPath = syncIcon(s.status as SyncStatusName);
-    item.description = [resource.id.namespace, s.description].filter(Boolean).join(' · ');
-    item.tooltip = new vscode.MarkdownString(s.tooltip);
+    item.description = [row.id.namespace, s.description].filter(Boolean).join(' · ');
+    const md = new vscode.MarkdownString(s.tooltip);
+    md.supportThemeIcons = true;
+    item.tooltip = md;
     item.contextValue = ['gitopsLens.resource', ...s.capabilities].join(' ');
-    if (resource.origin) {
-      item.resourceUri = vscode.Uri.file(resource.origin.file);
-      item.command = { command: 'gitopsLens.openSource', title: 'Open Source', arguments: [resource.origin.file, toRange(resource.origin.range)] };
-    }
+    if (row.origin) item.command = { command: 'gitopsLens.openSource', title: 'Open Source', arguments: [row.origin.file, toRange(row.origin.range)] };
     return item;
   }
 

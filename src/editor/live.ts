@@ -1,0 +1,168 @@
+// Live state: per kubeconfig context one ClusterClient + LiveCache + DriftEngine (core),
+// kept current by the engine's watch-driven onDrift. The editor only holds the results.
+import * as vscode from 'vscode';
+import type { GitOpsApp } from '../core/apps';
+import { createClusterClient, LiveCache, type ClusterClient, type ContextState, type Lookup, type ServerVersion } from '../core/cluster';
+import { DriftEngine, maskSecret, normalizedView, type AppDiff, type NormalizedPair, type ResourceDiff } from '../core/diff';
+import { healthOf, rollUp, type Health } from '../core/health';
+import type { KubeObject, ResourceId } from '../core/manifest';
+import { errorMessage, type Log } from './log';
+import type { WorkspaceModel } from './model';
+
+interface ContextEntry {
+  client: ClusterClient;
+  cache: LiveCache;
+  engine: DriftEngine;
+  stop: () => void;
+  version?: ServerVersion;
+  versionError?: string;
+}
+
+export interface LiveChange {
+  appIds: string[];
+  /** Date.now() when the core reported the change (for latency measurements). */
+  at: number;
+}
+
+export class LiveState implements vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<LiveChange>();
+  readonly onDidChange = this.emitter.event;
+  private contexts = new Map<string, ContextEntry>();
+  private kubeconfigKey = '';
+  readonly diffs = new Map<string, AppDiff>();
+  private readonly sub: vscode.Disposable;
+  private generation = 0;
+  /** When the last change reached the editor, for the E2E latency measurement. */
+  lastChangeAt?: number;
+
+  constructor(private readonly model: WorkspaceModel, private readonly log: Log) {
+    this.sub = model.onDidChange((c) => { if (c.renders || c.apps) void this.diffAll(); });
+  }
+
+  /** The engine entry of a context, created on first use. */
+  private entry(context: string): ContextEntry | undefined {
+    const ws = this.model.workspace;
+    if (!ws || !this.model.trusted) return undefined;
+    const key = JSON.stringify([ws.kubeconfig.files, ws.kubeconfig.contexts]);
+    if (key !== this.kubeconfigKey) {
+      this.closeAll();
+      this.kubeconfigKey = key;
+    }
+    let e = this.contexts.get(context);
+    if (e) return e;
+    let client: ClusterClient;
+    try {
+      client = createClusterClient(ws.kubeconfig, context);
+    } catch (err) {
+      this.log.warn(`context ${context}: ${errorMessage(err)}`);
+      return undefined;
+    }
+    const cache = new LiveCache(client);
+    const engine = new DriftEngine({ client, cache, fileFor: (p) => this.model.workspace?.repo.byPath.get(p) });
+    const stopDrift = engine.onDrift((d) => this.accept(d, Date.now()));
+    const stopStatus = cache.onChange((c) => { if (c.status) this.statusChanged(context); });
+    e = { client, cache, engine, stop: () => { stopDrift(); stopStatus(); cache.close(); client.close(); } };
+    this.contexts.set(context, e);
+    this.log.info(`context ${context}: connecting to ${client.server} as ${client.user} (kubeconfig unchanged)`);
+    const entry = e;
+    void this.log.timed('server version', () => client.serverVersion({ timeoutMs: 5_000 }), context).then(
+      (v) => { entry.version = v; this.statusChanged(context); },
+      (err) => { entry.versionError = errorMessage(err); this.statusChanged(context); },
+    );
+    return e;
+  }
+
+  private statusChanged(context: string): void {
+    const apps = this.model.apps.filter((a) => this.model.contextOf(a) === context).map((a) => a.id);
+    this.emitter.fire({ appIds: apps, at: Date.now() });
+  }
+
+  private accept(d: AppDiff, at: number): void {
+    this.diffs.set(d.appId, d);
+    this.lastChangeAt = at;
+    this.emitter.fire({ appIds: [d.appId], at });
+  }
+
+  /** Diffs every rendered app against its context (cheap when nothing changed: the engine caches dry-runs). */
+  async diffAll(): Promise<void> {
+    const gen = ++this.generation;
+    if (!this.model.trusted || !this.model.workspace) {
+      this.closeAll();
+      this.diffs.clear();
+      this.emitter.fire({ appIds: [], at: Date.now() });
+      return;
+    }
+    const wanted = new Set<string>();
+    for (const app of this.model.apps) {
+      const ctx = this.model.contextOf(app);
+      if (ctx) wanted.add(ctx);
+    }
+    for (const [ctx, e] of this.contexts) if (!wanted.has(ctx)) { e.stop(); this.contexts.delete(ctx); }
+    for (const id of [...this.diffs.keys()]) if (!this.model.apps.some((a) => a.id === id)) this.diffs.delete(id);
+    await Promise.all(this.model.apps.map(async (app) => {
+      const render = this.model.renders.get(app.id);
+      const ctx = this.model.contextOf(app);
+      if (!render || !ctx) { this.diffs.delete(app.id); return; }
+      const e = this.entry(ctx);
+      if (!e) return;
+      for (const [other, oe] of this.contexts) if (other !== ctx) oe.engine.forget(app.id);
+      try {
+        const d = await this.log.timed(`diff ${app.id}`, () => e.engine.diffApp(app, render), ctx);
+        if (gen !== this.generation) return;
+        this.accept(d, Date.now());
+      } catch (err) {
+        this.log.error(`diff ${app.id}: ${errorMessage(err)}`);
+      }
+    }));
+  }
+
+  diffOf(app: GitOpsApp): AppDiff | undefined { return this.diffs.get(app.id); }
+
+  contextState(context: string): { state?: ContextState; version?: ServerVersion; versionError?: string } {
+    const e = this.contexts.get(context);
+    return e ? { state: e.cache.state(), version: e.version, versionError: e.versionError } : {};
+  }
+
+  /** The normalized, masked pair (desired as rendered, live) of a resource. */
+  pair(app: GitOpsApp, key: string): NormalizedPair | undefined {
+    const ctx = this.model.contextOf(app);
+    return ctx ? this.contexts.get(ctx)?.engine.pairOf(app.id, key) : undefined;
+  }
+
+  lookup(context: string, id: ResourceId): Lookup | undefined {
+    return this.contexts.get(context)?.cache.lookup({ group: id.group, kind: id.kind, namespace: id.namespace, name: id.name });
+  }
+
+  /** The live object as a read-only document shows it: normalized, Secret values masked. */
+  liveView(context: string, id: ResourceId): KubeObject | undefined {
+    const l = this.lookup(context, id);
+    return l?.state === 'present' ? maskSecret(normalizedView(l.object)) : undefined;
+  }
+
+  health(app: GitOpsApp, r: ResourceDiff): Health | undefined {
+    const ctx = this.model.contextOf(app);
+    if (!ctx) return undefined;
+    const l = this.lookup(ctx, r.id);
+    if (!l || l.state === 'unknown') return undefined;
+    return l.state === 'absent' ? { status: 'Missing' } : healthOf(l.object);
+  }
+
+  appHealth(app: GitOpsApp): Health | undefined {
+    const d = this.diffs.get(app.id);
+    if (!d || d.resources.length === 0) return undefined;
+    return rollUp(d.resources.filter((r) => r.status !== 'Extra').map((r) => this.health(app, r)));
+  }
+
+  client(context: string): ClusterClient | undefined { return this.entry(context)?.client; }
+
+  private closeAll(): void {
+    for (const e of this.contexts.values()) e.stop();
+    this.contexts.clear();
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.closeAll();
+    this.emitter.dispose();
+  }
+}

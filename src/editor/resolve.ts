@@ -1,0 +1,57 @@
+// Which app/resource a command is about: a CodeLens/hover argument, a tree node, the
+// cursor in the active editor, or the user's pick.
+import * as vscode from 'vscode';
+import type { GitOpsApp } from '../core/apps';
+import type { ResourceDiff } from '../core/diff';
+import { describeId } from '../core/manifest';
+import type { LiveState } from './live';
+import type { WorkspaceModel } from './model';
+import type { AppsNode } from './views/apps';
+
+/** What CodeLens rows, hovers and tree nodes pass to resource commands. */
+export interface ResourceRef { appId: string; key: string; path?: string }
+
+export interface ResolvedResource { app: GitOpsApp; diff: ResourceDiff; path?: string }
+
+export function isResourceRef(v: unknown): v is ResourceRef {
+  return !!v && typeof v === 'object' && typeof (v as ResourceRef).appId === 'string' && typeof (v as ResourceRef).key === 'string';
+}
+
+/** Every drift result whose Git origin is in `file`. */
+export function diffsInFile(model: WorkspaceModel, live: LiveState, file: string): ResolvedResource[] {
+  const out: ResolvedResource[] = [];
+  for (const app of model.apps) {
+    for (const diff of live.diffOf(app)?.resources ?? []) if (diff.origin?.file === file) out.push({ app, diff });
+  }
+  return out;
+}
+
+export async function resolveResource(model: WorkspaceModel, live: LiveState, arg: unknown, placeHolder: string, filter: (d: ResourceDiff) => boolean = () => true): Promise<ResolvedResource | undefined> {
+  if (isResourceRef(arg)) {
+    const app = model.apps.find((a) => a.id === arg.appId);
+    const diff = app && live.diffOf(app)?.resources.find((r) => r.key === arg.key);
+    return app && diff ? { app, diff, path: arg.path } : undefined;
+  }
+  if (arg && typeof arg === 'object' && (arg as AppsNode).kind === 'resource') {
+    const n = arg as AppsNode & { kind: 'resource' };
+    const diff = n.row.diff ?? live.diffOf(n.app)?.resources.find((r) => r.key === n.row.key);
+    return diff ? { app: n.app, diff } : undefined;
+  }
+  const editor = vscode.window.activeTextEditor;
+  if (editor && !arg) {
+    const line = editor.selection.active.line;
+    const here = diffsInFile(model, live, editor.document.uri.fsPath).filter((r) => filter(r.diff));
+    const at = here.find((r) => r.diff.origin && r.diff.origin.range.start.line <= line && line <= r.diff.origin.range.end.line);
+    if (at) {
+      const field = at.diff.changes.find((c) => c.range && c.range.start.line === line);
+      return { ...at, path: field?.path };
+    }
+  }
+  const all = model.apps.flatMap((app) => (live.diffOf(app)?.resources ?? []).filter(filter).map((diff) => ({ app, diff })));
+  if (!all.length) {
+    void vscode.window.showInformationMessage('GitOps Lens: no matching resources (is the cluster reachable and the app rendered?).');
+    return undefined;
+  }
+  const pick = await vscode.window.showQuickPick(all.map((r) => ({ label: describeId(r.diff.id), description: `${r.diff.status} · ${r.app.name}`, r })), { placeHolder, matchOnDescription: true });
+  return pick?.r;
+}
