@@ -71,6 +71,10 @@ export class DriftEngine {
   private readonly fieldManager: string;
   private readonly concurrency: number;
   private readonly dryRuns = new Map<string, DryRun>();
+  /** Finished comparisons by (desired hash, live resourceVersion, ignore rules, Git location). */
+  private readonly results = new Map<string, { diff: ResourceDiff; pair?: NormalizedPair }>();
+  /** The desired object as sent (namespace, hook, stringData folded) and its hash, per rendered resource. */
+  private readonly prepared = new WeakMap<RenderedResource, { namespace?: string; obj: KubeObject; hash: string }>();
   private readonly dryRunCacheSize: number;
   /** `group/kind/namespace` where dry-run was refused, with the refusal: not retried for a minute. */
   private readonly dryRunForbidden = new Map<string, { error: ClusterError; at: number }>();
@@ -173,8 +177,12 @@ export class DriftEngine {
       if (namespaced) id.namespace = r.id.namespace || defaultNs; else delete id.namespace;
       let obj: KubeObject = { ...r.object, metadata: { ...(r.object.metadata ?? {}) } };
       if (id.namespace) obj.metadata!.namespace = id.namespace; else delete obj.metadata!.namespace;
+      const memo = this.prepared.get(r);
+      if (memo && memo.namespace === id.namespace) return { r, id, obj: memo.obj, hash: memo.hash, key: resourceKey(id), served: !!served };
       obj = foldStringData(this.opts.prepareDesired ? this.opts.prepareDesired(obj, app) : obj);
-      return { r, id, obj, key: resourceKey(id), served: !!served };
+      const hash = hashObject(obj);
+      this.prepared.set(r, { namespace: id.namespace, obj, hash });
+      return { r, id, obj, hash, key: resourceKey(id), served: !!served };
     });
     st.keys = new Set(desired.map((d) => d.key));
 
@@ -192,6 +200,7 @@ export class DriftEngine {
     st.kinds = new Set(kinds.keys());
     await Promise.all([...kinds.values()].filter((k) => findResource(discovery!, k.kind.group, k.kind.kind)).map((k) => this.cache.track(k.kind, [...k.namespaces])));
 
+    const ignoreKey = JSON.stringify([app.ignoreDifferences, st.opts.fluxIgnore ?? []]);
     const results: ResourceDiff[] = new Array(desired.length);
     const pairs = new Map<string, NormalizedPair>();
     let next = 0;
@@ -199,7 +208,7 @@ export class DriftEngine {
       while (next < desired.length) {
         const i = next++;
         const d = desired[i];
-        const { diff, pair } = await this.diffOne(d.r, d.id, d.obj, d.served, rules, st.opts.signal);
+        const { diff, pair } = await this.diffOne(d.r, d.id, d.obj, d.hash, d.served, rules, ignoreKey, st.opts.signal);
         results[i] = diff;
         if (pair) pairs.set(d.key, pair);
       }
@@ -231,7 +240,7 @@ export class DriftEngine {
     return { ...base, resources: results, summary: summarize(results, problems, extraComplete) };
   }
 
-  private async diffOne(r: RenderedResource, id: ResourceId, obj: KubeObject, served: boolean, rules: CompiledIgnore[], signal?: AbortSignal): Promise<{ diff: ResourceDiff; pair?: NormalizedPair }> {
+  private async diffOne(r: RenderedResource, id: ResourceId, obj: KubeObject, hash: string, served: boolean, rules: CompiledIgnore[], ignoreKey: string, signal?: AbortSignal): Promise<{ diff: ResourceDiff; pair?: NormalizedPair }> {
     const key = resourceKey(id);
     const origin = r.origin && { file: r.origin.file, docIndex: r.origin.docIndex, range: r.origin.range };
     const baseDiff = { id, key, origin };
@@ -258,7 +267,11 @@ export class DriftEngine {
       }
     }
     const liveRv = String(live.metadata?.resourceVersion ?? '');
-    const dry = await this.dryRun(obj, id, liveRv, signal);
+    // Same desired object, same live version, same rules, same place in Git: the same answer.
+    const resultKey = `${hash}|${liveRv}|${ignoreKey}|${origin ? `${origin.file}:${origin.docIndex}:${origin.range.start.line}-${origin.range.end.line}` : ''}`;
+    const known = this.results.get(resultKey);
+    if (known) return known;
+    const dry = await this.dryRun(obj, hash, id, liveRv, signal);
     let note: string | undefined;
     let predicted: KubeObject | undefined;
     if ('error' in dry) {
@@ -273,14 +286,19 @@ export class DriftEngine {
     if (res.fellBackToTwoWay) note = 'the dry-run result names no fields owned by this manager; compared the fields set in Git (two-way diff)';
     const method = predicted && !res.fellBackToTwoWay ? 'server-side' : 'two-way';
     const status: DriftStatus = res.changes.length ? 'OutOfSync' : 'Synced';
-    return { diff: { ...baseDiff, status, method, changes: res.changes, liveResourceVersion: liveRv, ...(note ? { note } : {}) }, pair: res.pair };
+    const out = { diff: { ...baseDiff, status, method, changes: res.changes, liveResourceVersion: liveRv, ...(note ? { note } : {}) } as ResourceDiff, pair: res.pair };
+    if (!('error' in dry) || this.dryRuns.has(`${hash}|${liveRv}`)) {
+      this.results.set(resultKey, out);
+      if (this.results.size > this.dryRunCacheSize) this.results.delete(this.results.keys().next().value as string);
+    }
+    return out;
   }
 
-  private async dryRun(obj: KubeObject, id: ResourceId, liveRv: string, signal?: AbortSignal): Promise<DryRun> {
+  private async dryRun(obj: KubeObject, hash: string, id: ResourceId, liveRv: string, signal?: AbortSignal): Promise<DryRun> {
     const scope = `${id.group}/${id.kind}/${id.namespace ?? ''}`;
     const refused = this.dryRunForbidden.get(scope);
     if (refused && Date.now() - refused.at < 60_000) return { error: refused.error };
-    const cacheKey = `${hashObject(obj)}|${liveRv}`;
+    const cacheKey = `${hash}|${liveRv}`;
     const hit = this.dryRuns.get(cacheKey);
     if (hit) {
       this.dryRuns.delete(cacheKey); // LRU: move to the end
