@@ -6,6 +6,9 @@ import { runSync } from './sync';
 import { runRevert } from './revert';
 import { runHistory } from './history';
 import { runRevisionDiff } from './revdiff';
+import { runLint, type RenderAppHook } from './lint';
+import { loadWorkspace, findApp } from '../core/workspace';
+import { renderApp, toolchainFromEnv } from '../core/render';
 
 export type { CliIO } from './io';
 
@@ -14,7 +17,11 @@ const USAGE = `usage: gitops-lens <command> [options]
 commands:
   apps [dir] [--json]                 list the GitOps apps of a repository
   render <app> [--json|--yaml]        print an app's desired resources
+  lint [paths|--app NAME] [--format text|json|sarif] [--preset default|restricted]
+       [--fail-on error|warning|info] [--k8s-version X]
+                                      policy findings at file:line:col (exit 1 at/above --fail-on)
   diff <app|--all> [--context NAME] [--json]  normalized live-vs-Git diff per resource
+  diff <app> --from REV [--to REV]    the same as revdiff
   revdiff <app> --from REV [--to REV] [--stat|--json]
                                       rendered change between two revisions, no cluster
                                       (exit 0 none, 1 changes, 2 error)
@@ -36,9 +43,23 @@ exit codes: 0 ok, 1 findings or drift, 2 usage or error`;
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
 const COMMANDS: Record<string, Command> = {
-  apps: runApps, render: runRender, diff: runDiff,
+  apps: runApps, render: runRender, lint: (argv, io) => runLint(argv, io, { renderApp: lintRenderHook(io) }),
+  // `diff --from/--to` compares two revisions (no cluster); plain `diff` compares with live.
+  diff: (argv, io) => (argv.some((a) => a === '--from' || a.startsWith('--from=')) ? runRevisionDiff(argv, io) : runDiff(argv, io)),
   plan: runPlan, sync: runSync, revert: runRevert, history: runHistory, revdiff: runRevisionDiff,
 };
+
+/** `lint --app NAME`: the app's rendered output, linted and mapped back to its sources. */
+function lintRenderHook(io: CliIO): RenderAppHook {
+  return async (name, root) => {
+    const ws = await loadWorkspace(root, { env: io.env });
+    const app = findApp(ws.discovery.apps, name);
+    if ('error' in app) return app;
+    const r = await renderApp(app, ws.repo, toolchainFromEnv(io.env));
+    if (!r.ok) return { error: r.problems.map((p) => p.message).join('; ') };
+    return { appId: app.id, resources: r.resources, files: r.inputs };
+  };
+}
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const [cmd, ...rest] = argv;

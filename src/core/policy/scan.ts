@@ -2,9 +2,10 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { parseManifestFile, type FileRole, type ManifestFile } from '../manifest';
 import { globToRegExp } from './config';
+import { isKustomizePatch, KUSTOMIZATION_FILES } from '../repo/roles';
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.gitops-lens', 'vendor']);
-const KUSTOMIZATION = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
+const KUSTOMIZATION = new Set(KUSTOMIZATION_FILES);
 
 /** What a YAML file is for, from its place in the repo (Helm chart folders, kustomizations). */
 export function roleForPath(path: string): FileRole {
@@ -23,6 +24,7 @@ export function roleForPath(path: string): FileRole {
     d = up;
   }
   if (name === 'Chart.yaml' || name === 'gitops-lens.yaml' || name.startsWith('.')) return 'other';
+  if (isKustomizePatch(resolve(path))) return 'kustomize-patch';
   return 'manifests';
 }
 

@@ -1,10 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { parseManifestFile, type FileRole, type ManifestFile } from '../manifest';
 import { isGitRepo, listFiles, remoteUrls } from '../git/repo';
 
-export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+import { KUSTOMIZATION_FILES, patchFilesOf } from './roles';
+
+export { KUSTOMIZATION_FILES };
 
 export interface RepoSnapshot {
   root: string;
@@ -45,24 +46,6 @@ async function walk(root: string, dir = root, out: string[] = []): Promise<strin
 
 function isYaml(rel: string): boolean {
   return /\.ya?ml$/i.test(rel) || basename(rel) === 'Kustomization';
-}
-
-/** Patch files named by a kustomization: they are fragments, not resources. */
-function patchFilesOf(kustomizationText: string, dir: string): string[] {
-  let k: Record<string, unknown>;
-  try {
-    k = parseYaml(kustomizationText) as Record<string, unknown>;
-  } catch {
-    return [];
-  }
-  if (!k || typeof k !== 'object') return [];
-  const out: string[] = [];
-  const asFile = (p: unknown) => typeof p === 'string' && !p.includes('\n') && out.push(resolve(dir, p));
-  for (const p of (k.patchesStrategicMerge as unknown[]) ?? []) asFile(p);
-  for (const key of ['patches', 'patchesJson6902']) {
-    for (const p of (k[key] as { path?: unknown }[]) ?? []) if (p && typeof p === 'object') asFile(p.path);
-  }
-  return out;
 }
 
 export async function loadRepo(rootIn: string, opts: LoadRepoOptions = {}): Promise<RepoSnapshot> {

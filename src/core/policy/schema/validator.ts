@@ -29,7 +29,7 @@ export class SchemaValidator {
       }
       if (fn === null) continue;
       if (fn(obj)) return { known: true, source: src.id, errors: [] };
-      return { known: true, source: src.id, errors: toErrors(fn.errors ?? []) };
+      return { known: true, source: src.id, errors: toErrors(fn.errors ?? [], obj) };
     }
     return { known: false, errors: [] };
   }
@@ -65,10 +65,12 @@ function pointerToPath(p: string): (string | number)[] {
   });
 }
 
-function toErrors(errs: ErrorObject[]): SchemaError[] {
+function toErrors(errs: ErrorObject[], obj: unknown): SchemaError[] {
   const out: SchemaError[] = [];
   const seen = new Set<string>();
   for (const e of errs) {
+    // A Flux post-build variable (`replicas: ${REPLICAS}`) gets its type only after substitution.
+    if ((e.keyword === 'type' || e.keyword === 'enum' || e.keyword === 'pattern' || e.keyword === 'format') && isPlaceholder(valueAt(obj, pointerToPath(e.instancePath)))) continue;
     const base = pointerToPath(e.instancePath);
     let path = base;
     let message: string;
@@ -103,6 +105,16 @@ function toErrors(errs: ErrorObject[]): SchemaError[] {
     out.push({ path, message });
   }
   return out;
+}
+
+function valueAt(obj: unknown, path: (string | number)[]): unknown {
+  let cur = obj;
+  for (const seg of path) cur = cur && typeof cur === 'object' ? (cur as Record<string | number, unknown>)[seg] : undefined;
+  return cur;
+}
+
+function isPlaceholder(v: unknown): boolean {
+  return typeof v === 'string' && /\$\{[_a-zA-Z][_a-zA-Z0-9]*(?:[:=-][^}]*)?\}/.test(v);
 }
 
 function fmt(path: (string | number)[]): string {
