@@ -20,7 +20,10 @@ export interface JournalEntry {
   durationMs: number;
   user: { name?: string; email?: string };
   repo: string;
+  /** App id (`kustomize/apps/web`, `argocd/argocd/web`). */
   app: string;
+  /** The app's short name, as users type it. */
+  appName?: string;
   context: string;
   server?: string;
   commit?: string;
@@ -79,7 +82,7 @@ export async function readJournal(path: string, q: JournalQuery = {}): Promise<J
     try {
       const e = JSON.parse(line) as JournalEntry;
       if (e.v !== 1 || typeof e.app !== 'string' || typeof e.time !== 'string') { skippedLines++; continue; }
-      if (q.app && e.app !== q.app && !e.app.endsWith(`/${q.app}`)) continue;
+      if (q.app && e.app !== q.app && e.appName !== q.app && !e.app.endsWith(`/${q.app}`)) continue;
       if (q.context && e.context !== q.context) continue;
       if (q.types && !q.types.includes(e.type)) continue;
       if (q.since && e.time < q.since) continue;

@@ -309,7 +309,7 @@ async function record(plan: SyncPlan, result: SyncResult, opts: SyncOptions): Pr
   const user = await gitUser(plan.repoRoot).catch(() => ({}));
   const entry: JournalEntry = {
     v: 1, type: opts.journalType ?? 'sync', time: result.startedAt, durationMs: result.durationMs, user, repo: plan.repoRoot,
-    app: plan.appId, context: plan.context, server: plan.server, commit: plan.revision.commit, commitDate: plan.revision.commitDate,
+    app: plan.appId, appName: plan.appName, context: plan.context, server: plan.server, commit: plan.revision.commit, commitDate: plan.revision.commitDate,
     revision: plan.revision.label, uncommitted: plan.revision.uncommitted, uncommittedFiles: plan.revision.uncommittedFiles,
     outcome: result.outcome, message: result.message, prune: plan.prune, forced: !!(opts.force && plan.controller),
     tasks: result.results.map((r) => ({ key: r.key, action: r.action, status: r.status, message: r.message, durationMs: r.durationMs })),
