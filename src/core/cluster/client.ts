@@ -217,7 +217,8 @@ export class ClusterClient {
     await this.t.request({
       method: 'DELETE', path: this.resourcePath(r, ns, id.name), signal: opts.signal,
       query: { dryRun: opts.dryRun ? 'All' : undefined },
-      body: { kind: 'DeleteOptions', apiVersion: 'v1', ...(opts.propagationPolicy ? { propagationPolicy: opts.propagationPolicy } : {}) },
+      // The API server reads options from the body when there is one and then ignores the query: dryRun goes in both.
+      body: { kind: 'DeleteOptions', apiVersion: 'v1', ...(opts.propagationPolicy ? { propagationPolicy: opts.propagationPolicy } : {}), ...(opts.dryRun ? { dryRun: ['All'] } : {}) },
       describe: { verb: opts.dryRun ? 'delete (dry-run)' : 'delete', what: describeId({ ...id, namespace: ns }) },
     });
   }
