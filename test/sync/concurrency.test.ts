@@ -64,6 +64,28 @@ describe('one sync per app at a time', () => {
     assert.equal(b.results.length, 0);
   });
 
+  test('cancellation stops between tasks: applied tasks stay, the rest is not run, the lock is released', async () => {
+    const { ns, root } = await twoWaveApp();
+    const lockDir = stateDirFor();
+    const plan = await planSync(await loadDesired(root, 'conc'), client);
+    const ac = new AbortController();
+    const result = await executeSync(plan, client, {
+      journal: false, lockDir, concurrency: 1, signal: ac.signal,
+      onEvent: (e) => { if (e.type === 'task-done' && e.result.status === 'applied' && e.result.key.endsWith('/cm-3')) ac.abort(); },
+    });
+    assert.equal(result.outcome, 'cancelled');
+    const status = Object.fromEntries(result.results.map((r) => [r.key.split('/')[3], r.status]));
+    // Wave 0 holds cm-0, cm-3, cm-6, cm-9 (name order): cm-0 and cm-3 were applied before the cancel.
+    assert.equal(status['cm-0'], 'applied');
+    assert.equal(status['cm-3'], 'applied');
+    assert.equal(status['cm-6'], 'not-run');
+    assert.equal(status['cm-1'], 'not-run');
+    assert.ok(await client.get({ group: '', version: 'v1', kind: 'ConfigMap', namespace: ns, name: 'cm-3' }));
+    assert.equal(await client.get({ group: '', version: 'v1', kind: 'ConfigMap', namespace: ns, name: 'cm-6' }), null);
+    const again = await executeSync(plan, client, { journal: false, lockDir });
+    assert.equal(again.outcome, 'succeeded', again.message);
+  });
+
   test('the lock holds across processes and is taken over when its process is gone', async () => {
     const lockDir = stateDirFor();
     const mine = await acquireAppLock('ctx|app', { dir: lockDir });
