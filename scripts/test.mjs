@@ -57,13 +57,17 @@ if (needs(/\.e2e\.test\.ts$/) && existsSync('scripts/vscode/ensure-code-server.s
 }
 
 step('compile tests');
-rmSync('out/test', { recursive: true, force: true });
+// Each run compiles into its own folder (inside the repo, so node_modules resolve), so two
+// runs at once never delete each other's files.
+const outDir = `out/test-run-${process.pid}`;
+rmSync(outDir, { recursive: true, force: true });
+process.on('exit', () => rmSync(outDir, { recursive: true, force: true }));
 await build({
-  entryPoints: tests, outdir: 'out/test', outbase: 'test', outExtension: { '.js': '.mjs' },
+  entryPoints: tests, outdir: outDir, outbase: 'test', outExtension: { '.js': '.mjs' },
   bundle: true, platform: 'node', target: 'node20', format: 'esm', packages: 'external',
   sourcemap: 'inline', logLevel: 'warning',
 });
-const compiled = tests.map((f) => join('out', relative('.', f)).replace(/\.ts$/, '.mjs'));
+const compiled = tests.map((f) => join(outDir, relative('test', f)).replace(/\.ts$/, '.mjs'));
 
 step(`run ${compiled.length} test files`);
 const code = await new Promise((resolve) => {
