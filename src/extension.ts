@@ -10,6 +10,9 @@ import { registerLiveDocuments } from './editor/liveDocs';
 import { Log } from './editor/log';
 import { WorkspaceModel } from './editor/model';
 import { Presenter } from './editor/presenter';
+import { registerRevertCommands } from './editor/revert';
+import { registerRevisionCommands } from './editor/revisions';
+import { SyncCommands } from './editor/sync';
 import { affectsSettings } from './editor/settings';
 import { StatusBar } from './editor/statusBar';
 import { AppsTree } from './editor/views/apps';
@@ -38,11 +41,17 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   const apps = new AppsTree(model, presenter);
   const appsView = vscode.window.createTreeView('gitopsLens.apps', { treeDataProvider: apps, showCollapseAll: true });
   const clusters = new ClustersTree(model, presenter);
-  const history = new HistoryTree();
+  const history = new HistoryTree(model, log);
   const status = new StatusBar(model, presenter);
   const lint = registerLint(model, log);
   const decorations = new DriftDecorations(model, live, vscode.Uri.joinPath(context.extensionUri, 'media'));
-  const actions = () => ({ sync: false, revert: false });
+  const actions = () => ({ sync: model.trusted, revert: model.trusted });
+  // After a write: the watch brings the live change; Git changes (revert, adopt) need a reload.
+  const afterWrite = () => {
+    void history.reload();
+    model.scheduleRefresh('after a write', 100);
+  };
+  const sync = new SyncCommands(model, live, log, afterWrite);
   context.subscriptions.push(
     model, live, presenter, apps, appsView, clusters, history, status, decorations,
     vscode.window.registerTreeDataProvider('gitopsLens.clusters', clusters),
@@ -52,12 +61,20 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     ...registerBasicCommands(model, log),
     ...lint.disposables,
     ...registerLiveDocuments(model, live),
+    ...sync.register(),
+    ...registerRevertCommands(model, live, log, sync, afterWrite),
+    ...registerRevisionCommands(model, log),
+    vscode.commands.registerCommand('gitopsLens.showSyncHistory', async () => {
+      await history.reload();
+      await vscode.commands.executeCommand('gitopsLens.history.focus');
+    }),
+    model.onDidChange((c) => { if (c.apps) void history.reload(); }),
     vscode.languages.registerCodeLensProvider({ language: 'yaml', scheme: 'file' }, new DriftCodeLens(model, live, actions)),
     vscode.window.registerFileDecorationProvider(new DriftFileDecorations(model, live)),
     vscode.workspace.onDidChangeConfiguration((e) => affectsSettings(e) && model.scheduleRefresh('settings changed', 0)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => model.refresh('workspace trusted')),
   );
-  if (process.env.GITOPS_LENS_E2E_BRIDGE) context.subscriptions.push(...registerDebugCommands({ model, apps, status, lint: lint.service, live, decorations }));
+  if (process.env.GITOPS_LENS_E2E_BRIDGE) context.subscriptions.push(...registerDebugCommands({ model, apps, status, lint: lint.service, live, decorations, history }));
   void model.refresh('activation');
   log.info(`GitOps Lens activated in ${(performance.now() - started).toFixed(1)} ms at ${new Date().toISOString()} (module evaluated ${(started - loadedAt).toFixed(1)} ms before activate); ${vscode.workspace.isTrusted ? 'trusted' : 'Restricted Mode'} workspace ${folder.uri.fsPath}`);
   return { model, live };

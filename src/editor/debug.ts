@@ -7,6 +7,7 @@ import type { LiveState } from './live';
 import type { WorkspaceModel } from './model';
 import type { StatusBar } from './statusBar';
 import type { AppsNode } from './views/apps';
+import type { HistoryTree } from './views/history';
 
 export interface DebugHandles {
   model: WorkspaceModel;
@@ -15,6 +16,7 @@ export interface DebugHandles {
   lint: LintService;
   live: LiveState;
   decorations: DriftDecorations;
+  history: HistoryTree;
 }
 
 export function registerDebugCommands(h: DebugHandles): vscode.Disposable[] {
@@ -48,6 +50,10 @@ export function registerDebugCommands(h: DebugHandles): vscode.Disposable[] {
     vscode.commands.registerCommand('gitopsLens._debug.decorations', () => {
       const uri = vscode.window.activeTextEditor?.document.uri.toString();
       return (uri && h.decorations.shown.get(uri)) ?? { at: 0, items: [] };
+    }),
+    vscode.commands.registerCommand('gitopsLens._debug.history', async () => {
+      const items = await Promise.all(h.history.getChildren().map((n) => h.history.getTreeItem(n)));
+      return items.map((i) => ({ label: String(i.label), description: String(i.description ?? '') }));
     }),
     vscode.commands.registerCommand('gitopsLens._debug.live', () => ({
       lastChangeAt: h.live.lastChangeAt,

@@ -43,18 +43,39 @@ export const DEPLOYMENT = [
 
 export const CONFIGMAP = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-config\n  namespace: shop\ndata:\n  GREETING: hello\n';
 
-/** A git repo with one kustomize app `apps/web` (namespace shop) mapped to context `admin`. */
-export async function webRepo(extra: Record<string, string> = {}): Promise<string> {
+/**
+ * A git repo with one kustomize app `apps/web` in namespace `ns` (default shop) mapped to
+ * context `admin`; with `api`, a second app `apps/api` (a ConfigMap) in the same namespace.
+ */
+export async function webRepo(extra: Record<string, string> = {}, opts: { ns?: string; api?: boolean } = {}): Promise<string> {
+  const ns = opts.ns ?? 'shop';
   const files: Record<string, string> = {
     'gitops-lens.yaml': 'defaultContext: admin\n',
     'apps/web/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - namespace.yaml\n  - deployment.yaml\n  - configmap.yaml\n',
-    'apps/web/namespace.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n',
-    'apps/web/deployment.yaml': DEPLOYMENT,
-    'apps/web/configmap.yaml': CONFIGMAP,
+    'apps/web/namespace.yaml': `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n`,
+    'apps/web/deployment.yaml': DEPLOYMENT.replace('namespace: shop', `namespace: ${ns}`),
+    'apps/web/configmap.yaml': CONFIGMAP.replace('namespace: shop', `namespace: ${ns}`),
+    ...(opts.api ? {
+      'apps/api/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - configmap.yaml\n',
+      'apps/api/configmap.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: api-config\n  namespace: ${ns}\ndata:\n  MODE: fast\n`,
+    } : {}),
     ...extra,
   };
   return writeRepo(files);
 }
+
+/** Clicks a button of the modal dialog VS Code shows (showWarningMessage with modal: true). */
+export async function clickDialogButton(vs: VSCodeSession, label: string | RegExp, timeoutMs = 30_000): Promise<string> {
+  const dialog = vs.page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ state: 'visible', timeout: timeoutMs });
+  const text = (await dialog.textContent()) ?? '';
+  await dialog.locator('.monaco-button, a.monaco-button').filter({ hasText: label }).first().click();
+  await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+  return text;
+}
+
+/** Decorations the active editor shows (our E2E debug command). */
+export interface ShownDecorations { at: number; items: { kind: 'resource' | 'field'; line: number; text: string; status?: string; hover?: string }[] }
 
 export async function writeRepo(files: Record<string, string>, prefix = 'gitops-lens-e2e-repo-'): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
