@@ -53,7 +53,7 @@ ldflags="-s -w -X $ver.gitVersion=$K8S_VERSION -X $ver.gitMajor=1 -X $ver.gitMin
 echo "building kube-apiserver $K8S_VERSION and etcd into $out (takes many minutes on first run)..." >&2
 (
   cd "$module"
-  export CGO_ENABLED=0 GOFLAGS="-trimpath -mod=readonly" GOTOOLCHAIN=local
+  export CGO_ENABLED=0 GOFLAGS="-trimpath -mod=readonly -buildvcs=false" GOTOOLCHAIN=local
   go build -ldflags "$ldflags" -o "$tmp/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver
   echo "kube-apiserver built after $(( $(date +%s) - start ))s" >&2
   go build -ldflags "-s -w" -o "$tmp/etcd" ./etcd
