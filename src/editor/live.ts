@@ -9,6 +9,9 @@ import type { KubeObject, ResourceId } from '../core/manifest';
 import { errorMessage, type Log } from './log';
 import type { WorkspaceModel } from './model';
 
+const RETRY_MIN_MS = 5_000;
+const RETRY_MAX_MS = 60_000;
+
 interface ContextEntry {
   client: ClusterClient;
   cache: LiveCache;
@@ -34,6 +37,8 @@ export class LiveState implements vscode.Disposable {
   private generation = 0;
   /** When the last change reached the editor, for the E2E latency measurement. */
   lastChangeAt?: number;
+  private retry?: NodeJS.Timeout;
+  private retryDelayMs = RETRY_MIN_MS;
 
   constructor(private readonly model: WorkspaceModel, private readonly log: Log) {
     this.sub = model.onDidChange((c) => { if (c.renders || c.apps) void this.diffAll(); });
@@ -114,6 +119,27 @@ export class LiveState implements vscode.Disposable {
         this.log.error(`diff ${app.id}: ${errorMessage(err)}`);
       }
     }));
+    if (gen === this.generation) this.scheduleRetry();
+  }
+
+  /**
+   * A cluster that could not be discovered has nothing watched yet, so nothing would ever
+   * notice it coming back: diff again with a capped backoff while some app is all Unknown.
+   */
+  private scheduleRetry(): void {
+    if (this.retry) clearTimeout(this.retry);
+    const stuck = [...this.diffs.values()].some((d) => d.summary.status === 'Unknown' && d.resources.every((r) => r.status === 'Unknown'));
+    if (!stuck) {
+      this.retryDelayMs = RETRY_MIN_MS;
+      return;
+    }
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      this.log.info(`retrying unreachable clusters (after ${this.retryDelayMs / 1000} s)`);
+      this.retryDelayMs = Math.min(RETRY_MAX_MS, this.retryDelayMs * 2);
+      for (const e of this.contexts.values()) e.cache.reconnect();
+      void this.diffAll();
+    }, this.retryDelayMs);
   }
 
   diffOf(app: GitOpsApp): AppDiff | undefined { return this.diffs.get(app.id); }
@@ -161,6 +187,7 @@ export class LiveState implements vscode.Disposable {
   }
 
   dispose(): void {
+    if (this.retry) clearTimeout(this.retry);
     this.sub.dispose();
     this.closeAll();
     this.emitter.dispose();

@@ -135,9 +135,10 @@ export class Presenter implements vscode.Disposable {
     if (!info) return { reachable: false, description: 'not in kubeconfig', tooltip: `Context \`${context}\` is not in the kubeconfig.` };
     const { state, version, versionError } = this.live.contextState(context);
     const status = state?.status;
-    const reachable = status === 'unreachable' || (!status && versionError) ? false : status === 'connected' || version ? true : undefined;
+    // No kinds are watched until discovery succeeds, so a failed version request also means down.
+    const reachable = status === 'unreachable' || (status !== 'connected' && versionError) ? false : status === 'connected' || version ? true : undefined;
     const err = state?.error?.message ?? versionError;
-    const description = [version?.gitVersion, status && status !== 'connected' ? status : undefined].filter(Boolean).join(' · ') || info.server;
+    const description = [version?.gitVersion, reachable === false ? 'unreachable' : status && status !== 'connected' ? status : undefined].filter(Boolean).join(' · ') || info.server;
     const lines = [`**${context}**`, '', `- server: ${info.server}`, `- user: ${info.user}`];
     if (info.namespace) lines.push(`- namespace: ${info.namespace}`);
     if (version) lines.push(`- Kubernetes ${version.gitVersion}`);
