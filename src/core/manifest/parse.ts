@@ -1,4 +1,5 @@
 import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isPair, type Document, type Node as YamlNode } from 'yaml';
+import { fastParse, parseDocumentAt, type FastFile } from './fast';
 import { isKubeObject, resourceIdOf } from './identity';
 import type { FileRole, ManifestDocument, ManifestFile, ManifestProblem, Position, Range } from './types';
 
@@ -8,14 +9,42 @@ export interface ParsedSyntax {
   documents: Document.Parsed[];
 }
 const syntaxOf = new WeakMap<ManifestFile, ParsedSyntax>();
+/** Files read the fast way: their documents' text spans, for position trees built per document. */
+const fastOf = new WeakMap<ManifestFile, { fast: FastFile; trees: (Document.Parsed | undefined)[] }>();
 
 export function syntaxFor(file: ManifestFile): ParsedSyntax {
   let s = syntaxOf.get(file);
   if (!s) {
-    s = parseSyntax(file.text);
+    const fast = fastOf.get(file);
+    s = fast ? lazySyntax(file.text, fast.fast.lineCounter) : parseSyntax(file.text);
     syntaxOf.set(file, s);
   }
   return s;
+}
+
+/** Line positions now; the whole file's syntax tree only if someone asks for it. */
+function lazySyntax(text: string, lineCounter: LineCounter): ParsedSyntax {
+  let documents: Document.Parsed[] | undefined;
+  return {
+    lineCounter,
+    get documents() { return (documents ??= parseSyntax(text).documents); },
+  };
+}
+
+/**
+ * The syntax tree of one document, with file offsets. For a fast-read file only this
+ * document is parsed, once; positions are the same as the whole file's tree would give.
+ */
+export function documentSyntax(file: ManifestFile, index: number): { doc: Document.Parsed | undefined; lineCounter: LineCounter } {
+  const fast = fastOf.get(file);
+  if (!fast) {
+    const s = syntaxFor(file);
+    return { doc: s.documents[index], lineCounter: s.lineCounter };
+  }
+  const fd = fast.fast.documents[index];
+  let doc = fast.trees[index];
+  if (!doc && fd) doc = fast.trees[index] = parseDocumentAt(file.text, fd);
+  return { doc, lineCounter: fast.fast.lineCounter };
 }
 
 function parseSyntax(text: string): ParsedSyntax {
@@ -35,10 +64,26 @@ export function rangeOf(lc: LineCounter, start: number, end: number): Range {
   return { start: positionAt(lc, start), end: positionAt(lc, Math.max(start, end)) };
 }
 
+export interface ParseOptions {
+  /** Internal: always use the full `yaml` parse (tests compare the fast path against it). */
+  full?: boolean;
+}
+
 /** Files with Go templates or patch fragments are recognised and never read as resources. */
-export function parseManifestFile(file: string, text: string, role: FileRole = 'manifests'): ManifestFile {
+export function parseManifestFile(file: string, text: string, role: FileRole = 'manifests', options: ParseOptions = {}): ManifestFile {
   const result: ManifestFile = { file, text, role, documents: [], problems: [] };
   if (role === 'helm-template' || role === 'helm-values' || role === 'other') return result;
+  const fast = options.full ? undefined : fastParse(text);
+  if (fast) {
+    fastOf.set(result, { fast, trees: [] });
+    const lc = fast.lineCounter;
+    fast.documents.forEach((fd, index) => {
+      const md: ManifestDocument = { file, index, range: rangeOf(lc, fd.start, fd.end), kind: 'empty', problems: [] };
+      result.documents.push(md);
+      classify(md, fd.value, role);
+    });
+    return result;
+  }
   const syntax = parseSyntax(text);
   syntaxOf.set(result, syntax);
   const { lineCounter: lc } = syntax;
@@ -64,16 +109,31 @@ export function parseManifestFile(file: string, text: string, role: FileRole = '
       md.problems.push({ message: `cannot read document: ${(e as Error).message}`, range: md.range, severity: 'error', code: 'yaml-resolve' });
       return;
     }
-    if (value === null || value === undefined) return;
-    if (role === 'kustomization' || role === 'kustomize-patch' || !isKubeObject(value)) {
-      md.kind = 'non-kubernetes';
-      return;
-    }
-    md.kind = 'resource';
-    md.object = value;
-    md.id = resourceIdOf(value);
+    classify(md, value, role);
   });
   return result;
+}
+
+function classify(md: ManifestDocument, value: unknown, role: FileRole): void {
+  if (value === null || value === undefined) return;
+  if (role === 'kustomization' || role === 'kustomize-patch' || !isKubeObject(value)) {
+    md.kind = 'non-kubernetes';
+    return;
+  }
+  md.kind = 'resource';
+  md.object = value;
+  md.id = resourceIdOf(value);
+}
+
+/** The plain value of a document that is not a resource (a kustomization, say); undefined when invalid. */
+export function documentValueOf(file: ManifestFile, index: number): unknown {
+  const d = file.documents[index];
+  if (d?.object) return d.object;
+  const fast = fastOf.get(file);
+  if (fast) return fast.fast.documents[index]?.value ?? (d ? null : undefined);
+  const doc = syntaxFor(file).documents[index];
+  if (!doc || doc.errors.length) return undefined;
+  try { return doc.toJS({ maxAliasCount: 100 }); } catch { return undefined; }
 }
 
 /** Every resource document of a file. */

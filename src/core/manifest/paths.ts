@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, type Node as YamlNode, type Pair } from 'yaml';
-import { rangeOf, syntaxFor } from './parse';
+import { documentSyntax, rangeOf } from './parse';
 import type { JsonPath, ManifestFile, Range } from './types';
 
 /** `spec.containers[0].image`, `metadata.annotations["a.b/c"]` → path segments. */
@@ -44,10 +44,8 @@ export interface PathLocation {
  * existing parent key, as users expect a finding about a missing field there.
  */
 export function locatePath(file: ManifestFile, docIndex: number, path: JsonPath): PathLocation | undefined {
-  const syntax = syntaxFor(file);
-  const doc = syntax.documents[docIndex];
+  const { doc, lineCounter: lc } = documentSyntax(file, docIndex);
   if (!doc || !doc.contents) return undefined;
-  const lc = syntax.lineCounter;
   let node: YamlNode | null = doc.contents as YamlNode;
   let pair: Pair<YamlNode, YamlNode | null> | undefined;
   let itemNode: YamlNode | undefined;
