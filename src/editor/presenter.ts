@@ -83,7 +83,7 @@ export class Presenter implements vscode.Disposable {
       if (c.Unknown) parts.push(`${c.Unknown} unknown`);
       const h = this.live.appHealth(app);
       health = h?.status as HealthName | undefined;
-      if (health && status !== 'Unknown') parts.push(health);
+      if (health && status !== 'Unknown' && health !== 'Missing') parts.push(health);
       description = parts.join(' · ');
       const methods = [...new Set(d.resources.map((x) => x.method).filter((m) => m !== 'none'))];
       lines.push(`- drift: **${status}** (${Object.entries(c).filter(([, n]) => n).map(([k, n]) => `${n} ${k}`).join(', ') || 'no resources'}), ${methods.length ? `${methods.join(' + ')} diff` : 'no comparison'}, ${ago(d.computedAt)}`);
