@@ -5,7 +5,7 @@ import { loadWorkspace, findApp } from '../../src/core/workspace';
 import { renderApp, toolchainFromEnv, type RenderResult } from '../../src/core/render';
 import type { GitOpsApp } from '../../src/core/apps';
 import { clusterClientFromFile, LiveCache, type ClusterClient } from '../../src/core/cluster';
-import { DriftEngine, argoTrackingIdOf } from '../../src/core/diff';
+import { DriftEngine, argoTrackingId } from '../../src/core/diff';
 import type { KubeObject } from '../../src/core/manifest';
 import type { SharedCluster } from '../support/cluster';
 
@@ -25,7 +25,7 @@ let counter = 0;
 
 export function stamp(appName: string, o: KubeObject): KubeObject {
   const id = { group: o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '', kind: o.kind, namespace: o.metadata?.namespace, name: String(o.metadata?.name) };
-  return { ...o, metadata: { ...o.metadata, annotations: { ...(o.metadata?.annotations ?? {}), 'argocd.argoproj.io/tracking-id': argoTrackingIdOf(appName, id) } } };
+  return { ...o, metadata: { ...o.metadata, annotations: { ...(o.metadata?.annotations ?? {}), 'argocd.argoproj.io/tracking-id': argoTrackingId(appName, id) } } };
 }
 
 /**

@@ -3,10 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  compareResource, compileIgnores, compileJqPaths, diffValues, maskSecret, normalizeObject, parseJsonPointer, parseQuantity, unifiedDiff,
+  APPLYSET_PART_OF, ARGO_TRACKING_ID, applySetId, applySetParentOf, compareResource, compileIgnores, compileJqPaths, diffLines, diffValues, isTrackedBy,
+  maskSecret, normalizeObject, parseJsonPointer, parseQuantity, stampTracking, trackerFor, trackingSelector, unifiedDiff,
 } from '../../src/core/diff';
 import type { KubeObject } from '../../src/core/manifest';
-import type { IgnoreDifference } from '../../src/core/apps';
+import type { GitOpsApp, IgnoreDifference } from '../../src/core/apps';
 
 const dep = (containers: unknown[], extra: Record<string, unknown> = {}): KubeObject => ({
   apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'n', uid: 'u', resourceVersion: '5', generation: 3, creationTimestamp: 'x', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}' } },
@@ -127,4 +128,72 @@ test('server-side compare: only fields our manager owns; webhook/default fields 
   assert.match(text, /^-  a: "2"$/m);
   assert.match(text, /^\+  a: "1"$/m);
   assert.ok(!/injected/.test(text.split('\n').filter((l) => l.startsWith('+') || l.startsWith('-')).join('\n').replace(/^(---|\+\+\+).*$/gm, '')));
+});
+
+test('unified diff: Myers line diff, deletions before insertions, hunks and custom labels', () => {
+  const cm = (data: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data });
+  const text = unifiedDiff({ id: { group: '', version: 'v1', kind: 'ConfigMap', name: 'c' }, live: cm({ a: '1', b: '2', c: '3' }), desired: cm({ a: '1', b: 'B', c: '3' }) }, { oldLabel: 'live', newLabel: 'desired' });
+  assert.equal(text, '--- live\n+++ desired\n@@ -4,5 +4,5 @@\n   name: c\n data:\n   a: "1"\n-  b: "2"\n+  b: B\n   c: "3"\n');
+  assert.equal(unifiedDiff({ id: { group: '', version: 'v1', kind: 'ConfigMap', name: 'c' }, live: cm({ a: '1' }), desired: cm({ a: '1' }) }), '');
+  for (const [a, b] of [['abcabba', 'cbabac'], ['', 'xyz'], ['xyz', ''], ['kitten', 'sitting'], ['aaaa', 'aa']]) {
+    const script = diffLines(a.split(''), b.split(''));
+    assert.equal(script.filter((o) => o.t !== '+').map((o) => o.line).join(''), a, 'old side reconstructed');
+    assert.equal(script.filter((o) => o.t !== '-').map((o) => o.line).join(''), b, 'new side reconstructed');
+  }
+  // Shortest edit script: abcabba → cbabac takes 5 edits (Myers' paper).
+  assert.equal(diffLines('abcabba'.split(''), 'cbabac'.split('')).filter((o) => o.t !== ' ').length, 5);
+  // A large object with changes at both ends stays fast (no N×M table).
+  const big = Array.from({ length: 20000 }, (_, i) => `line ${i}`);
+  const t0 = Date.now();
+  const edited = ['first', ...big.slice(1, -1), 'last'];
+  assert.equal(diffLines(big, edited).filter((o) => o.t !== ' ').length, 4);
+  assert.ok(Date.now() - t0 < 2000);
+});
+
+test('server-side compare with ownedInLive: a field this manager applied and Git no longer sets is a change (what a sync removes)', () => {
+  const mf = (fields: Record<string, unknown>) => [{ manager: 'gitops-lens', operation: 'Apply', time: '2024-01-02T00:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': fields } }];
+  const live: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', managedFields: mf({ 'f:a': {}, 'f:gone': {} }) }, data: { a: '1', gone: 'x' } };
+  const predicted: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', managedFields: mf({ 'f:a': {} }) }, data: { a: '1' } };
+  const desired: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: '1' } };
+  const input = { id: { group: '', version: 'v1', kind: 'ConfigMap', name: 'c' }, desired, live, predicted, fieldManager: 'gitops-lens', ignores: [] };
+  assert.deepEqual(compareResource(input).changes, [], 'drift compares the fields owned in the dry-run result only');
+  const res = compareResource({ ...input, ownedInLive: true });
+  assert.deepEqual(res.changes.map((c) => [c.path, c.desired, c.live]), [['data.gone', undefined, 'x']]);
+  assert.match(unifiedDiff(res.pair), /^-  gone: x$/m);
+  assert.ok(!/^\+  gone/m.test(unifiedDiff(res.pair)));
+  // ignoreDifferences still win.
+  const { rules } = compileIgnores([{ kind: 'ConfigMap', jsonPointers: ['/data/gone'], jqPathExpressions: [], managedFieldsManagers: [] }]);
+  assert.deepEqual(compareResource({ ...input, ownedInLive: true, ignores: rules }).changes, []);
+});
+
+test('tracking: one membership check for drift and sync; Argo `<namespace>_<name>` app names; ApplySet parent defaulted', () => {
+  const app = { id: 'x', name: 'web', namespace: 'team', kind: 'argo-application', tracking: 'argocd-annotation', sources: [], destination: { resolution: 'server', namespace: 'shop' }, automated: false, selfHeal: false, autoPrune: false, syncOptions: [], ignoreDifferences: [], problems: [] } as unknown as GitOpsApp;
+  const cid = { group: '', version: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'c' };
+  const cm = (ann: string): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'shop', annotations: { [ARGO_TRACKING_ID]: ann } } });
+  assert.ok(isTrackedBy(app, stampTracking(app, cm('x'), cid), cid));
+  assert.ok(trackerFor(app).tracks(cm('team_web:/ConfigMap:shop/c'), cid));
+  assert.ok(!trackerFor(app).tracks(cm('other:/ConfigMap:shop/c'), cid));
+  const plain: GitOpsApp = { ...app, kind: 'directory', tracking: 'applyset' };
+  const parent = applySetParentOf(plain);
+  assert.equal(parent.name, 'gitops-lens-web');
+  assert.equal(parent.id, applySetId({ name: 'gitops-lens-web', namespace: 'shop', kind: 'Secret', group: '' }));
+  const member = stampTracking(plain, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }, cid, parent);
+  assert.equal(member.metadata?.labels?.[APPLYSET_PART_OF], parent.id);
+  assert.ok(isTrackedBy(plain, member, cid) && trackerFor(plain).tracks(member, cid));
+  assert.equal(trackingSelector(plain, parent), `${APPLYSET_PART_OF}=${parent.id}`);
+  const owned = { ...member, metadata: { ...member.metadata, ownerReferences: [{ kind: 'X' }] } };
+  assert.ok(!isTrackedBy(plain, owned, cid), 'objects with ownerReferences are never members');
+});
+
+test('server-side compare: a Secret applied with stringData (owned as f:stringData) is compared as data, masked', () => {
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  const mf = [{ manager: 'gitops-lens', operation: 'Apply', fieldsType: 'FieldsV1', fieldsV1: { 'f:stringData': { 'f:p': {} } } }];
+  const predicted: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', managedFields: mf }, data: { p: b64('git-value') } };
+  const live: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', managedFields: mf }, data: { p: b64('live-value') } };
+  const desired: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, stringData: { p: 'git-value' } };
+  const res = compareResource({ id: { group: '', version: 'v1', kind: 'Secret', name: 's' }, desired, live, predicted, fieldManager: 'gitops-lens', ignores: [] });
+  assert.equal(res.fellBackToTwoWay, false);
+  assert.deepEqual(res.changes.map((c) => c.path), ['data.p']);
+  const shown = JSON.stringify(res.changes) + unifiedDiff(res.pair);
+  for (const v of ['git-value', 'live-value', b64('git-value'), b64('live-value')]) assert.ok(!shown.includes(v), `leaks ${v}`);
 });

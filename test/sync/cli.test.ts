@@ -10,7 +10,7 @@ import { runRevisionDiff } from '../../src/cli/revdiff';
 import { clusterClientFromFile, type ClusterClient } from '../../src/core/cluster';
 import { readJournal, journalPath } from '../../src/core/journal';
 import { revisionDiff } from '../../src/core/sync';
-import { APPLYSET_ID_LABEL, applySetId } from '../../src/core/sync/tracking';
+import { APPLYSET_ID_LABEL, applySetId } from '../../src/core/diff/tracking';
 import { sharedTestCluster, type SharedCluster } from '../support/cluster';
 import { appConfig, commitAll, configMap, makeRepo, removeRepo, stateDirFor, uniq, writeFiles } from './support';
 

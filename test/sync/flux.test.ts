@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { clusterClientFromFile, type ClusterClient } from '../../src/core/cluster';
 import { executeSync, loadDesired, planSync, requestReconcile } from '../../src/core/sync';
-import { FLUX_NAME_LABEL, FLUX_NAMESPACE_LABEL } from '../../src/core/sync/tracking';
+import { FLUX_NAME_LABEL, FLUX_NAMESPACE_LABEL } from '../../src/core/diff/tracking';
 import { sharedTestCluster } from '../support/cluster';
 import { configMap, gitIn, makeRepo, removeRepo, stateDirFor, uniq } from './support';
 

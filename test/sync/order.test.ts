@@ -2,8 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareTasks, fluxStage, hoistDependencies, hookOf, kindRank, placeOf, waveOf } from '../../src/core/sync/order';
-import { applySetId, argoTrackingId, groupKindsAnnotation, isTrackedBy, stampTracking } from '../../src/core/sync/tracking';
-import { changedPaths, normalizeObject, unifiedDiff } from '../../src/core/sync/compare';
+import { applySetId, argoTrackingId, groupKindsAnnotation, isTrackedBy, stampTracking } from '../../src/core/diff/tracking';
+import { compareResource, unifiedDiff } from '../../src/core/diff';
+import { normalizeObject, toYaml } from '../../src/core/sync';
 import type { GitOpsApp } from '../../src/core/apps/types';
 import type { KubeObject, ResourceId } from '../../src/core/manifest';
 
@@ -72,9 +73,14 @@ test('tracking marks: Argo tracking-id, Flux labels, ApplySet part-of; copies an
 test('normalized comparison masks Secret values and ignores server bookkeeping', () => {
   const live: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', resourceVersion: '5', uid: 'u', managedFields: [] }, data: { p: Buffer.from('old').toString('base64') } };
   const desired: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, stringData: { p: 'new' } };
-  assert.deepEqual(changedPaths(normalizeObject(live), normalizeObject(desired)), ['data.p']);
-  const diff = unifiedDiff(JSON.stringify(normalizeObject(live), null, 1), JSON.stringify(normalizeObject(desired), null, 1));
-  assert.ok(!diff.includes('old') && !diff.includes('new') && !diff.includes(Buffer.from('old').toString('base64')));
-  assert.equal(unifiedDiff('a\nb\nc\n', 'a\nB\nc\n'), '--- live\n+++ desired\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n');
-  assert.equal(unifiedDiff('same\n', 'same\n'), '');
+  const res = compareResource({ id: id('Secret', 's'), desired, live, fieldManager: 'gitops-lens', ignores: [] });
+  assert.deepEqual(res.changes.map((c) => c.path), ['data.p']);
+  const leaks = (text: string) => ['old', 'new', Buffer.from('old').toString('base64'), Buffer.from('new').toString('base64')].some((v) => text.includes(v));
+  const diff = unifiedDiff(res.pair, { oldLabel: 'live', newLabel: 'desired' });
+  assert.match(diff, /^--- live\n\+\+\+ desired\n@@ /);
+  assert.ok(!leaks(diff));
+  // The plan preview documents (editor) mask too, and drop server bookkeeping.
+  const doc = toYaml(normalizeObject(live)) + toYaml(normalizeObject(desired));
+  assert.ok(!leaks(doc) && !doc.includes('resourceVersion') && !doc.includes('uid'));
+  assert.equal(normalizeObject(null), undefined);
 });

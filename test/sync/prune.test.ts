@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { clusterClientFromFile, type ClusterClient } from '../../src/core/cluster';
 import { executeSync, loadDesired, planSync } from '../../src/core/sync';
-import { ARGO_TRACKING_ID } from '../../src/core/sync/tracking';
+import { ARGO_TRACKING_ID } from '../../src/core/diff/tracking';
 import { readJournal } from '../../src/core/journal';
 import { sharedTestCluster, startTestCluster, type TestCluster } from '../support/cluster';
 import { appConfig, commitAll, configMap, gitIn, makeRepo, removeRepo, stateDirFor, uniq, writeFiles } from './support';

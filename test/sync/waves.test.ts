@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { clusterClientFromFile, type ClusterClient } from '../../src/core/cluster';
 import type { KubeObject } from '../../src/core/manifest';
 import { executeSync, loadDesired, planSync, type SyncEvent } from '../../src/core/sync';
-import { APPLYSET_GROUP_KINDS, APPLYSET_ID_LABEL, APPLYSET_PART_OF, applySetParentOf } from '../../src/core/sync/tracking';
+import { APPLYSET_GROUP_KINDS, APPLYSET_ID_LABEL, APPLYSET_PART_OF, applySetParentOf } from '../../src/core/diff/tracking';
 import { sharedTestCluster } from '../support/cluster';
 import { appConfig, configMap, makeRepo, removeRepo, stateDirFor, uniq } from './support';
 

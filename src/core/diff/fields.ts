@@ -34,7 +34,8 @@ export function fieldSetOf(o: KubeObject, managers: (m: ManagedFieldsEntry) => b
   return out;
 }
 
-function mergeSets(a: FieldSet, b: FieldSet): FieldSet {
+/** The union of two field sets. */
+export function mergeSets(a: FieldSet, b: FieldSet): FieldSet {
   const out: FieldSet = { ...a };
   for (const [k, v] of Object.entries(b)) {
     out[k] = isPlainObject(out[k]) && isPlainObject(v) ? mergeSets(out[k] as FieldSet, v as FieldSet) : v;

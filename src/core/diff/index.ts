@@ -6,5 +6,5 @@ export { compileIgnores, compileArgoIgnore, compileFluxIgnore, parseJsonPointer,
 export { compileJqPaths, JqError } from './jq';
 export { diffValues, projectOnto, deepEqual, itemKey } from './compare';
 export { extractOwned, fieldSetOf, ownerOf, managedFieldsOf, type ManagedFieldsEntry } from './fields';
-export { trackerFor, applySetParentIdOf, applySetIdOf, argoTrackingIdOf, ignoresExtraneous, type Tracker } from './tracking';
-export { unifiedDiff, diffLines } from './unified';
+export * from './tracking';
+export { unifiedDiff, diffLines, toYaml, type LineOp, type UnifiedDiffOptions } from './unified';

@@ -6,7 +6,7 @@
 import type { JsonPath, KubeObject, Range, ResourceId } from '../manifest';
 import { formatJsonPath } from '../manifest';
 import { diffValues, itemKey, projectOnto, remapPath } from './compare';
-import { extractOwned, fieldSetOf, ownerOf } from './fields';
+import { extractOwned, fieldSetOf, mergeSets, ownerOf, type FieldSet } from './fields';
 import { applyIgnores, type CompiledIgnore } from './ignore';
 import { deepClone, isPlainObject, isSecret, maskSecret, normalizeObject } from './normalize';
 import type { FieldChange, NormalizedPair } from './types';
@@ -20,6 +20,12 @@ export interface CompareInput {
   predicted?: KubeObject;
   fieldManager: string;
   ignores: CompiledIgnore[];
+  /**
+   * Server-side only: also compare the fields this manager owns in live that the apply would
+   * remove (Git no longer sets them), i.e. everything a sync would change. Drift status
+   * follows semantics.md and compares only the fields owned in the dry-run result.
+   */
+  ownedInLive?: boolean;
   /** Source range of a path of the desired object in Git. */
   locate?: (path: JsonPath) => { file: string; range: Range } | undefined;
 }
@@ -54,11 +60,39 @@ export function mergeOver(base: unknown, overlay: unknown): unknown {
   return overlay;
 }
 
+/** `base` without what `before` has and `after` lacks: the fields (and keyed list items) an apply removes. */
+function dropRemoved(base: unknown, before: unknown, after: unknown): unknown {
+  if (isPlainObject(base) && isPlainObject(before) && isPlainObject(after)) {
+    const out: Record<string, unknown> = { ...base };
+    for (const k of Object.keys(before)) {
+      if (!(k in after)) delete out[k];
+      else if (k in out) out[k] = dropRemoved(out[k], before[k], after[k]);
+    }
+    return out;
+  }
+  const keyed = (l: unknown): l is unknown[] => Array.isArray(l) && l.every((x) => itemKey(x) !== undefined);
+  if (keyed(base) && keyed(before) && keyed(after)) {
+    const was = new Map(before.map((x) => [itemKey(x), x]));
+    const will = new Map(after.map((x) => [itemKey(x), x]));
+    return base.filter((x) => !was.has(itemKey(x)) || will.has(itemKey(x)))
+      .map((x) => (was.has(itemKey(x)) ? dropRemoved(x, was.get(itemKey(x)), will.get(itemKey(x))) : x));
+  }
+  return base;
+}
+
+/** A Secret applied with stringData is owned as `f:stringData`, though the value lives in data: compare it as data. */
+function asDataSet(o: KubeObject, set: FieldSet | undefined): FieldSet | undefined {
+  if (!set || !isSecret(o) || !isPlainObject(set['f:stringData'])) return set;
+  const { 'f:stringData': sd, ...rest } = set;
+  return mergeSets(rest, { 'f:data': sd });
+}
+
 export function compareResource(input: CompareInput): CompareResult {
   const keepStatus = input.desired.status !== undefined;
   const liveN = strip(maskSecret(normalizeObject(input.live, { keepStatus })));
   const desN = strip(maskSecret(normalizeObject(input.desired, { keepStatus })));
-  let ownedSet = input.predicted ? fieldSetOf(input.predicted, (m) => m.manager === input.fieldManager && m.operation === 'Apply') : undefined;
+  const ours = (m: { manager?: string; operation?: string }) => m.manager === input.fieldManager && m.operation === 'Apply';
+  let ownedSet = input.predicted ? asDataSet(input.predicted, fieldSetOf(input.predicted, ours)) : undefined;
   const serverSide = !!(input.predicted && ownedSet);
   let a: unknown;
   let b: unknown;
@@ -67,6 +101,8 @@ export function compareResource(input: CompareInput): CompareResult {
     applyIgnores(input.ignores, input.id, predN, liveN, input.live, input.desired);
     // Only fields this manager would own are compared: defaults and webhook-injected fields are not drift.
     ownedSet = { ...ownedSet };
+    const ownedBefore = input.ownedInLive ? asDataSet(input.live, fieldSetOf(input.live, ours)) : undefined;
+    if (ownedBefore) ownedSet = mergeSets(ownedSet, ownedBefore);
     a = extractOwned(predN, ownedSet);
     b = extractOwned(liveN, ownedSet);
   } else {
@@ -88,12 +124,15 @@ export function compareResource(input: CompareInput): CompareResult {
     return ch;
   });
   const idFields = { apiVersion: input.live.apiVersion, kind: input.live.kind };
-  const desiredView = { ...idFields, ...(mergeOver(liveN, a) as Record<string, unknown>) } as KubeObject;
+  const after = mergeOver(serverSide && input.ownedInLive ? dropRemoved(liveN, b, a) : liveN, a);
+  const desiredView = { ...idFields, ...(after as Record<string, unknown>) } as KubeObject;
   const liveView = { ...idFields, ...liveN } as KubeObject;
   return { changes, fellBackToTwoWay: !!input.predicted && !serverSide, pair: { id: input.id, desired: desiredView, live: liveView } };
 }
 
 /** The normalized, masked view of a lone object (Missing: desired only; Extra: live only). */
-export function normalizedView(o: KubeObject): KubeObject {
-  return maskSecret(normalizeObject(o, { keepStatus: false }));
+export function normalizedView(o: KubeObject): KubeObject;
+export function normalizedView(o: KubeObject | null | undefined): KubeObject | undefined;
+export function normalizedView(o: KubeObject | null | undefined): KubeObject | undefined {
+  return o ? maskSecret(normalizeObject(o, { keepStatus: false })) : undefined;
 }

@@ -5,8 +5,8 @@ export { loadDesired, DesiredStateError, type DesiredOptions } from './desired';
 export { requestReconcile, controllerObjectOf, type ReconcileRequest } from './reconcile';
 export { acquireAppLock, LockBusyError, type AppLock, type LockHolder } from './lock';
 export { waveHealth, type HealthFn, type HealthStatus, type HealthVerdict } from './health';
-export { normalizeObject, changedPaths, unifiedDiff, toYaml } from './compare';
+// The masked, normalized view and YAML of core/diff, for previews of plan tasks.
+export { normalizedView as normalizeObject, toYaml } from '../diff';
 export { KIND_ORDER, kindRank, compareTasks, hookOf, waveOf, fluxStage, placeOf } from './order';
-export * from './tracking';
 export { listTracked, type TrackedListing } from './live';
 export { revisionDiff, type RevisionDiff, type ResourceRevisionDiff } from './revdiff';

@@ -1,7 +1,7 @@
 import type { GitOpsApp } from '../apps/types';
 import type { ApiResourceInfo, ClusterClient, Discovery } from '../cluster';
 import { resourceIdOf, type KubeObject, type ResourceId } from '../manifest';
-import { APPLYSET_GROUP_KINDS, APPLYSET_NAMESPACES, isTrackedBy, parseGroupKinds, trackingSelector, type ApplySetParent } from './tracking';
+import { APPLYSET_GROUP_KINDS, APPLYSET_NAMESPACES, parseGroupKinds, trackerFor, trackingSelector, type ApplySetParent } from '../diff/tracking';
 import { mapLimit } from './util';
 
 export interface TrackedListing {
@@ -46,10 +46,11 @@ export async function listTracked(client: ClusterClient, app: GitOpsApp, discove
     else jobs.push({ r, ns: undefined });
   }
   let complete = problems.length === 0;
+  const tracker = trackerFor(app, opts.applySet);
   await mapLimit(jobs, opts.concurrency ?? 8, async ({ r, ns }) => {
     try {
       const list = await client.list({ group: r.group, version: r.version, kind: r.kind }, ns, selector, { signal: opts.signal });
-      for (const o of list.items) if (isTrackedBy(app, o, resourceIdOf(o), opts.applySet)) items.push(o);
+      for (const o of list.items) if (tracker.tracks(o, resourceIdOf(o))) items.push(o);
     } catch (e) {
       complete = false;
       problems.push(`cannot list ${r.plural}${r.group ? '.' + r.group : ''}${ns ? ` in ${ns}` : ''}: ${(e as Error).message}`);

@@ -1,10 +1,10 @@
 import type { GitOpsApp } from '../apps/types';
-import { findResource, isClusterError, type ClusterClient, type Discovery } from '../cluster';
+import { FIELD_MANAGER, findResource, isClusterError, type ClusterClient, type Discovery } from '../cluster';
+import { compareResource, compileIgnores, normalizedView, unifiedDiff, type CompiledIgnore } from '../diff';
+import { APPLYSET_GROUP_KINDS, APPLYSET_NAMESPACES, applySetParentObject, applySetParentOf, groupKindsAnnotation, parseGroupKinds, stampTracking } from '../diff/tracking';
 import { describeId, isNamespacedKind, resourceIdOf, resourceKey, type KubeObject, type ResourceId } from '../manifest';
-import { changedPaths, normalizeObject, toYaml, unifiedDiff } from './compare';
 import { listTracked } from './live';
 import { compareTasks, hoistDependencies, placeOf, syncOptionsOf, WAVE_ANNOTATION } from './order';
-import { APPLYSET_GROUP_KINDS, APPLYSET_NAMESPACES, applySetParentObject, applySetParentOf, groupKindsAnnotation, parseGroupKinds, stampTracking } from './tracking';
 import type { ControllerInfo, DesiredState, PlanProblem, SyncPlan, SyncTask, TaskAction } from './types';
 import { mapLimit } from './util';
 
@@ -63,6 +63,9 @@ export async function planSync(desired: DesiredState, client: ClusterClient, opt
     return isNamespacedKind(id.group, id.kind);
   };
   const applySet = app.tracking === 'applyset' ? applySetParentOf(app) : undefined;
+  // The app's ignoreDifferences decide what counts as a change, as in the drift view.
+  const { rules: ignores, problems: ignoreProblems } = compileIgnores(app.ignoreDifferences);
+  for (const p of ignoreProblems) problems.push({ code: 'ignore-rule', severity: 'warning', message: `${p.rule}: ${p.message}` });
   const defaultNs = app.destination.namespace ?? app.flux?.targetNamespace ?? client.defaultNamespace;
 
   // Desired objects: namespace defaulted, tracking stamped, placed in phase and wave.
@@ -129,7 +132,7 @@ export async function planSync(desired: DesiredState, client: ClusterClient, opt
       try {
         const merged = await client.apply(t.desired, { dryRun: true, force: true, signal: opts.signal });
         t.dryRun = { status: 'ok' };
-        describeChange(t, merged);
+        describeChange(t, ignores, merged);
         return;
       } catch (e) {
         const invalid = isClusterError(e) ? e.invalidFields?.map((f) => ({ field: f.field, message: f.message })) : undefined;
@@ -137,7 +140,7 @@ export async function planSync(desired: DesiredState, client: ClusterClient, opt
         problems.push({ code: 'dry-run-failed', severity: 'error', message: `${describeId(t.id)}: ${(e as Error).message}`, key: t.key, source: t.source });
       }
     }
-    describeChange(t, t.desired);
+    describeChange(t, ignores);
   });
 
   // Extra: tracked live objects that are no longer desired.
@@ -157,7 +160,7 @@ export async function planSync(desired: DesiredState, client: ClusterClient, opt
         key, id, phase: 'Sync', wave, action: 'prune', live, dryRun: { status: 'not-run' }, changes: [], diff: '',
         pruneLast: opts2.includes('PruneLast=true'),
       };
-      describeChange(t, undefined);
+      describeChange(t, ignores);
       const why = pruneBlocker(app, live, { requested: !!opts.prune, complete: listed.complete, emptyDesired: render.resources.length === 0 });
       if (why) { t.action = 'skip'; t.reason = why; }
       else t.reason = 'Extra: tracked by this app and no longer in Git';
@@ -185,11 +188,21 @@ export async function planSync(desired: DesiredState, client: ClusterClient, opt
   return finish(plan);
 }
 
-function describeChange(t: SyncTask, after: KubeObject | undefined): void {
-  const before = normalizeObject(t.live ?? undefined);
-  const next = normalizeObject(after);
-  t.changes = changedPaths(before, next);
-  t.diff = unifiedDiff(toYaml(before), toYaml(next), { oldLabel: `live ${t.key}`, newLabel: after ? `desired ${t.key}` : '/dev/null' });
+/**
+ * Changed fields and diff text of a task, compared by core/diff: server-side against the
+ * dry-run result when there is one (fields the apply sets or removes), else the fields set in
+ * Git; ignoreDifferences apply. They decide create, configure or unchanged.
+ */
+function describeChange(t: SyncTask, ignores: CompiledIgnore[], predicted?: KubeObject): void {
+  const labels = { oldLabel: `live ${t.key}`, newLabel: t.desired ? `desired ${t.key}` : '/dev/null' };
+  if (t.live && t.desired) {
+    const res = compareResource({ id: t.id, desired: t.desired, live: t.live, predicted, fieldManager: FIELD_MANAGER, ignores, ownedInLive: true });
+    t.changes = res.changes.map((c) => c.path);
+    t.diff = t.changes.length ? unifiedDiff(res.pair, labels) : '';
+  } else {
+    t.changes = [];
+    t.diff = unifiedDiff({ id: t.id, live: normalizedView(t.live), desired: normalizedView(t.desired) }, labels);
+  }
   if (t.action === 'skip' || t.action === 'prune') return;
   t.action = t.live ? (t.changes.length ? 'configure' : 'unchanged') : 'create';
 }

@@ -1,6 +1,6 @@
-import { describeId, isNamespacedKind, resourceKey, type KubeObject, type ResourceId } from '../manifest';
+import { diffValues, normalizedView, unifiedDiff } from '../diff';
+import { describeId, formatJsonPath, isNamespacedKind, resourceKey, type KubeObject, type ResourceId } from '../manifest';
 import type { RenderedResource } from '../render/types';
-import { changedPaths, normalizeObject, toYaml, unifiedDiff } from './compare';
 import { DesiredStateError, loadDesired, type DesiredOptions } from './desired';
 import type { DesiredState, RevisionInfo } from './types';
 
@@ -56,14 +56,14 @@ export async function revisionDiff(root: string, appRef: string, from: string, t
   for (const key of [...new Set([...left.keys(), ...right.keys()])].sort()) {
     const l = left.get(key);
     const r = right.get(key);
-    const before = normalizeObject(l?.object);
-    const after = normalizeObject(r?.object);
-    const changes = changedPaths(before, after);
+    const before = normalizedView(l?.object);
+    const after = normalizedView(r?.object);
+    const changes = before && after ? diffValues(after, before).map((c) => formatJsonPath(c.path)) : [];
     const status = !l ? 'added' : !r ? 'removed' : changes.length ? 'changed' : 'unchanged';
     const at = r ?? l!;
     resources.push({
       key, id: at.id, status, changes: status === 'changed' ? changes : [],
-      diff: status === 'unchanged' ? '' : unifiedDiff(toYaml(before), toYaml(after), { oldLabel: l ? `${from} ${describeId(l.id)}` : '/dev/null', newLabel: r ? `${to} ${describeId(r.id)}` : '/dev/null', context: opts.context }),
+      diff: status === 'unchanged' ? '' : unifiedDiff({ id: at.id, live: before, desired: after }, { oldLabel: l ? `${from} ${describeId(l.id)}` : '/dev/null', newLabel: r ? `${to} ${describeId(r.id)}` : '/dev/null', context: opts.context }),
       source: at.origin ? { file: at.origin.file, line: at.origin.range.start.line + 1 } : undefined,
     });
   }

@@ -1,7 +1,7 @@
 import type { GitOpsApp } from '../apps/types';
-import type { KubeObject, Range, ResourceId } from '../manifest';
+import type { KubeObject, Range } from '../manifest';
 import type { Origin, RenderResult } from '../render/types';
-import type { SyncPhase } from './order';
+import type { Orderable, SyncPhase } from './order';
 
 export type TaskAction = 'create' | 'configure' | 'unchanged' | 'prune' | 'skip';
 
@@ -41,13 +41,10 @@ export interface DryRunOutcome {
 
 export interface SourceRef { file: string; range: Range }
 
-export interface SyncTask {
+/** One step of a plan; `id`, `phase`, `wave` and `waveNote` are its place in the order (order.ts). */
+export interface SyncTask extends Orderable {
   /** `group/Kind/namespace/name`. */
   key: string;
-  id: ResourceId;
-  phase: SyncPhase;
-  wave: number;
-  waveNote?: string;
   action: TaskAction;
   /** Why the task is skipped, or what makes a prune safe/unsafe. */
   reason?: string;
@@ -74,7 +71,7 @@ export interface ControllerInfo {
 }
 
 export interface PlanProblem {
-  code: 'render-failed' | 'dry-run-failed' | 'unknown-kind' | 'duplicate' | 'live-read-failed' | 'listing-incomplete' | 'empty-desired' | 'no-context' | 'controller' | 'wave';
+  code: 'render-failed' | 'dry-run-failed' | 'unknown-kind' | 'duplicate' | 'live-read-failed' | 'listing-incomplete' | 'empty-desired' | 'no-context' | 'controller' | 'wave' | 'ignore-rule';
   severity: 'error' | 'warning' | 'info';
   message: string;
   key?: string;
