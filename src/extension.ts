@@ -56,7 +56,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     model, live, presenter, apps, appsView, clusters, history, status, decorations,
     vscode.window.registerTreeDataProvider('gitopsLens.clusters', clusters),
     vscode.window.registerTreeDataProvider('gitopsLens.history', history),
-    new ModelDiagnostics(model),
+    new ModelDiagnostics(model, lint.service),
     registerContextKeys(model, presenter, appsView),
     ...registerBasicCommands(model, log),
     ...lint.disposables,

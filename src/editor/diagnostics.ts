@@ -1,20 +1,28 @@
-// Discovery and render problems as diagnostics at their exact ranges (lint has its own collection).
+// Discovery and render problems as diagnostics at their exact ranges. Lint has its own
+// collection; a render problem at the very place of a lint finding is left out as a repeat.
 import * as vscode from 'vscode';
+import type { LintService } from './lint';
 import type { WorkspaceModel } from './model';
 import { FILE_START, toRange, toSeverity } from './convert';
 
 export class ModelDiagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('gitops-lens-apps');
-  private readonly sub: vscode.Disposable;
+  private readonly subs: vscode.Disposable[];
+  private pending = false;
 
-  constructor(private readonly model: WorkspaceModel) {
-    this.sub = model.onDidChange(() => this.update());
+  constructor(private readonly model: WorkspaceModel, private readonly lint: LintService) {
+    const soon = () => {
+      if (this.pending) return;
+      this.pending = true;
+      setImmediate(() => { this.pending = false; this.update(); });
+    };
+    this.subs = [model.onDidChange(soon), lint.onDidPublish(soon)];
   }
 
   update(): void {
     const byFile = new Map<string, vscode.Diagnostic[]>();
     const add = (file: string | undefined, d: vscode.Diagnostic) => {
-      if (!file) return;
+      if (!file || this.lint.hasFindingAt(file, d.range.start)) return;
       const list = byFile.get(file) ?? [];
       if (!list.some((x) => x.message === d.message && x.range.isEqual(d.range))) list.push(d);
       byFile.set(file, list);
@@ -46,7 +54,7 @@ export class ModelDiagnostics implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.sub.dispose();
+    for (const s of this.subs) s.dispose();
     this.collection.dispose();
   }
 }

@@ -25,6 +25,9 @@ export class LintService implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private generation = 0;
   lastRunMs?: number;
+  private readonly published = new vscode.EventEmitter<void>();
+  /** Fires after findings were published (other diagnostics dedupe against them). */
+  readonly onDidPublish = this.published.event;
 
   constructor(private readonly model: WorkspaceModel, private readonly log: Log) {
     this.disposables.push(
@@ -159,7 +162,13 @@ export class LintService implements vscode.Disposable {
     const all = mergeFindings(raw, this.rendered.get(file) ?? []);
     this.findings.set(file, all);
     this.collection.set(vscode.Uri.file(file), all.map(toDiagnostic));
+    this.published.fire();
     return all.length;
+  }
+
+  /** True when a finding of this file starts where `pos` is (a render problem saying the same is then noise). */
+  hasFindingAt(file: string, pos: vscode.Position): boolean {
+    return !!this.findings.get(file)?.some((f) => f.range.start.line === pos.line && f.range.start.character === pos.character);
   }
 
   /** The finding behind a diagnostic this service published. */
@@ -171,6 +180,7 @@ export class LintService implements vscode.Disposable {
   dispose(): void {
     for (const t of this.typing.values()) clearTimeout(t);
     for (const d of this.disposables) d.dispose();
+    this.published.dispose();
     this.collection.dispose();
   }
 }

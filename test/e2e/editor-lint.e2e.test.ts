@@ -42,7 +42,12 @@ describe('editor: policy diagnostics in a real VS Code', { timeout: 10 * 60_000 
   let deployment: string;
 
   before(async () => {
-    repo = await webRepo({ 'policies/replicas.yaml': POLICY });
+    repo = await webRepo({
+      'policies/replicas.yaml': POLICY,
+      // A kustomization naming a file that does not exist: a render problem at that entry.
+      'apps/broken/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - service.yaml\n  - missing.yaml\n',
+      'apps/broken/service.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: broken\n  namespace: shop\nspec:\n  ports: [{ port: 80 }]\n',
+    });
     deployment = path.join(repo, 'apps/web/deployment.yaml');
     vs = await launchVSCode({ workspace: repo, extensionDir: extensionDir(), bridge: true, trust: true, env: { KUBECONFIG: path.join(repo, 'no-kubeconfig') } });
     await waitReady(vs);
@@ -101,6 +106,20 @@ describe('editor: policy diagnostics in a real VS Code', { timeout: 10 * 60_000 
   it('re-lints as you type (debounced, on the unsaved document)', async () => {
     await vs.vscode('const e = vscode.window.activeTextEditor; const line = e.document.lineAt(16); await e.edit((b) => b.replace(line.range, "          image: nginx:1.27.3"));');
     await vs.waitFor('return !vscode.languages.getDiagnostics(vscode.Uri.file(args)).some((d) => d.code.value === "image-tag")', deployment, 10_000);
+  });
+
+  it('reports a render problem at the kustomization entry that caused it', async () => {
+    const file = path.join(repo, 'apps/broken/kustomization.yaml');
+    // The render problem (missing-path) and the lint finding (kustomize-missing-file) meet on one line.
+    await vs.waitFor('return vscode.languages.getDiagnostics(vscode.Uri.file(args)).some((x) => x.code?.value === "kustomize-missing-file");', file, 30_000);
+    await new Promise((r) => setTimeout(r, 500));
+    const d = await vs.waitFor<{ line: number; message: string; source: string }>(
+      'const d = vscode.languages.getDiagnostics(vscode.Uri.file(args)).find((x) => /missing\\.yaml/.test(x.message)); return d && { line: d.range.start.line + 1, message: d.message, source: d.source };',
+      file, 30_000);
+    assert.equal(d.line, 5, `on "- missing.yaml": ${d.message}`);
+    const all = await diagnostics(vs, file);
+    assert.equal(all.filter((x) => x.line === 5).length, 1, `one diagnostic for the missing entry, not lint + render repeating it: ${JSON.stringify(all)}`);
+    assert.match(d.source, /GitOps Lens/);
   });
 
   it('reports a CEL compile error on the expression', async () => {
