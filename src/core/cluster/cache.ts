@@ -268,6 +268,10 @@ export class LiveCache {
     const list = this.scopes.get(gkKey(id));
     if (!list) return { state: 'unknown', error: { kind: 'other', message: `${id.kind} is not watched in context "${this.context}"`, context: this.context } };
     const key = resourceKey(id);
+    // One watch seeing the API server gone means they all are: another kind's watch may not
+    // have noticed yet, and its cached objects must not pass for live ones.
+    const down = [...this.scopes.values()].flat().find((s) => s.status === 'unreachable');
+    if (down) return { state: 'unknown', error: down.error?.toJSON() ?? { kind: 'unreachable', message: `cannot reach the API server of context "${this.context}"`, context: this.context } };
     let failure: ClusterError | undefined;
     for (const s of list) {
       if (!s.covers(id.namespace)) continue;

@@ -19,7 +19,7 @@ import type { RenderedResource, RenderResult } from '../render/types';
 import { compileIgnores, type CompiledIgnore } from './ignore';
 import { foldStringData } from './normalize';
 import { compareResource, normalizedView } from './resource';
-import { ignoresExtraneous, trackerFor } from './tracking';
+import { applySetParentOf, ignoresExtraneous, stampTracking, trackerFor } from './tracking';
 import type { AppDiff, AppDiffSummary, DriftStatus, FluxIgnoreRule, NormalizedPair, ResourceDiff } from './types';
 
 export interface DriftEngineOptions {
@@ -32,7 +32,11 @@ export interface DriftEngineOptions {
   /** Parsed Git files for source ranges (e.g. the workspace's RepoSnapshot.byPath); read from disk otherwise. */
   fileFor?: (path: string) => ManifestFile | undefined;
   /** Hook to stamp the desired object the way the sync engine applies it (e.g. tracking marks). */
-  prepareDesired?: (obj: KubeObject, app: GitOpsApp) => KubeObject;
+  /**
+   * The object as sync would apply it. By default the app's tracking marks are stamped, as
+   * sync does, so the marks themselves are never drift.
+   */
+  prepareDesired?: (obj: KubeObject, app: GitOpsApp, id: ResourceId) => KubeObject;
   /** Kinds watched for Extra resources besides the app's own kinds. Default: common built-in kinds. */
   extraKinds?: GroupKind[];
   /** Dry-run results kept. Default 20,000. */
@@ -179,7 +183,7 @@ export class DriftEngine {
       if (id.namespace) obj.metadata!.namespace = id.namespace; else delete obj.metadata!.namespace;
       const memo = this.prepared.get(r);
       if (memo && memo.namespace === id.namespace) return { r, id, obj: memo.obj, hash: memo.hash, key: resourceKey(id), served: !!served };
-      obj = foldStringData(this.opts.prepareDesired ? this.opts.prepareDesired(obj, app) : obj);
+      obj = foldStringData(this.opts.prepareDesired ? this.opts.prepareDesired(obj, app, id) : stampTracking(app, obj, id, app.tracking === 'applyset' ? applySetParentOf(app) : undefined));
       const hash = hashObject(obj);
       this.prepared.set(r, { namespace: id.namespace, obj, hash });
       return { r, id, obj, hash, key: resourceKey(id), served: !!served };
@@ -282,7 +286,7 @@ export class DriftEngine {
         return { diff: { ...baseDiff, status: 'Unknown', method: 'none', changes: [], error: e.toJSON(), note: `server-side dry-run failed: ${e.message}`, liveResourceVersion: liveRv } };
       }
     } else predicted = dry.predicted;
-    const res = compareResource({ id, desired: obj, live, predicted, fieldManager: this.fieldManager, ignores: rules, locate: (p) => this.locate(r, p) });
+    const res = compareResource({ id, desired: obj, live, predicted, fieldManager: this.fieldManager, ignores: rules, locate: (p) => this.locate(r, p), ownedInLive: true });
     if (res.fellBackToTwoWay) note = 'the dry-run result names no fields owned by this manager; compared the fields set in Git (two-way diff)';
     const method = predicted && !res.fellBackToTwoWay ? 'server-side' : 'two-way';
     const status: DriftStatus = res.changes.length ? 'OutOfSync' : 'Synced';
