@@ -5,6 +5,7 @@ import { stringify } from 'yaml';
 import { loadWorkspace, findApp } from '../core/workspace';
 import { renderApp, toolchainFromEnv } from '../core/render';
 import { describeId } from '../core/manifest';
+import { maskSecret } from '../core/diff';
 import { EXIT, err, out, table, where, type CliIO } from './io';
 
 export async function runApps(argv: string[], io: CliIO): Promise<number> {
@@ -67,10 +68,12 @@ export async function runRender(argv: string[], io: CliIO): Promise<number> {
   const result = await renderApp(app, ws.repo, toolchainFromEnv(io.env));
   for (const p of result.problems) err(io, `${p.file ? where(io, p.file, p.range) + ': ' : ''}${p.message}`);
   if (!result.ok) return EXIT.error;
-  if (values.json) out(io, JSON.stringify(result.resources, null, 2));
+  // Secret values are never printed in clear, not even those committed to Git.
+  const shown = result.resources.map((r) => ({ ...r, object: maskSecret(r.object) }));
+  if (values.json) out(io, JSON.stringify(shown, null, 2));
   else {
     // YAML (the default): each document headed by its identity and origin as a comment.
-    out(io, result.resources.map((r) => `# ${describeId(r.id)}${r.origin ? ` from ${where(io, r.origin.file, r.origin.range)}` : ''}\n${stringify(r.object, { lineWidth: 0 })}`).join('---\n'));
+    out(io, shown.map((r) => `# ${describeId(r.id)}${r.origin ? ` from ${where(io, r.origin.file, r.origin.range)}` : ''}\n${stringify(r.object, { lineWidth: 0 })}`).join('---\n'));
   }
   return EXIT.ok;
 }

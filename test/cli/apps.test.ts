@@ -158,3 +158,25 @@ describe('gitops-lens render', () => {
     assert.match(stderr, /\/nonexistent\/helm was not found\. Install it or set "gitopsLens\.helmPath" to its path\./);
   });
 });
+
+describe('gitops-lens render never prints Secret values', () => {
+  test('a Secret committed to Git is rendered with its values masked, in YAML and JSON', async () => {
+    const { makeRepo } = await import('../support/repos');
+    const r = makeRepo('secrets', {
+      'app/kustomization.yaml': 'resources: [secret.yaml, cm.yaml]\n',
+      'app/secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData:\n  password: hunter2-plain\ndata:\n  token: c2VjcmV0LXRva2Vu\n',
+      'app/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\ndata:\n  visible: not-a-secret\n',
+    });
+    try {
+      for (const fmt of [[], ['--json']]) {
+        const { code, stdout } = await cli(['render', 'kustomize/app', ...fmt], r.root);
+        assert.equal(code, 0, stdout);
+        assert.match(stdout, /not-a-secret/); // ConfigMaps are shown as they are
+        for (const value of ['hunter2-plain', 'c2VjcmV0LXRva2Vu', 'secret-token', Buffer.from('hunter2-plain').toString('base64')]) assert.ok(!stdout.includes(value), `${value} printed in ${fmt.join('') || 'yaml'}`);
+        assert.match(stdout, /password/); // the keys stay visible
+      }
+    } finally {
+      r.cleanup();
+    }
+  });
+});
