@@ -39,7 +39,24 @@ const CORE = FAILSAFE_SCHEMA.extend({
  * - empty list items (`-` alone on its line), around which js-yaml forgives indentation `yaml` rejects;
  * - a flow collection closing at the start of a line (`yaml` warns when it is not indented enough).
  */
-const DECLINE = /[\t\r\uFEFF\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|^%|^\.\.\.|<<|(?:^|[\s[\]{},])[!&*]|(?:^|[\s[{,])\?(?:\s|$)|[\]}] *:(?:[\s,\]}]|$)|^ *(?:- +)*- *$|(?:^|[\s{,[?-])(?:~|null|Null|NULL)? *:(?:[\s,\]}]|$)|^ *[\]}]|[\]}]#|[{,] *(?:~|null|Null|NULL) *[,}]|, *[,}]|\{ *,|\{[^}\n]*[{[]|__proto__/m;
+const CONTROL = /[\t\r\uFEFF\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+// Each costly pattern runs only when the text holds its trigger character (a fast `includes`).
+const GATED: [string[], RegExp][] = [
+  [['!', '&', '*'], /(?:^|[\s[\]{},])[!&*]/m],
+  [['?'], /(?:^|[\s[{,])\?(?:\s|$)/m],
+  [[']', '}'], /[\]}] *:(?:[\s,\]}]|$)|^ *[\]}]|[\]}]#|[{,] *(?:~|null|Null|NULL) *[,}]|, *[,}]|\{ *,|\{[^}\n]*[{[]/m],
+  [['~', 'null', 'Null', 'NULL'], /(?:^|[\s{,[?-])(?:~|null|Null|NULL) *:/m],
+];
+// Characters before a `:` that mean an empty key (` :`, `- :`, `{:`…), or a text starting with `:`.
+const EMPTY_KEY = /[\s{,[?-]:/;
+
+function declined(text: string): boolean {
+  if (CONTROL.test(text) || text.includes('<<') || text.includes('__proto__') || EMPTY_KEY.test(text)) return true;
+  if (text[0] === '%' || text.includes('\n%') || text.startsWith('...') || text.includes('\n...') || text[0] === ':') return true;
+  if (/- *(?:\n|$)/.test(text) && /^ *(?:- +)*- *$/m.test(text)) return true;
+  for (const [triggers, re] of GATED) if (triggers.some((t) => text.includes(t)) && re.test(text)) return true;
+  return false;
+}
 
 /** One document of a fast-read file: where its text is, and its value. */
 export interface FastDocument {
@@ -49,6 +66,8 @@ export interface FastDocument {
   /** Offsets of the document range as the full path reports it (content start, document end). */
   start: number;
   end: number;
+  /** Where the full path's document range starts: its `---` line, else its first content line. */
+  docStart: number;
   /** Undefined for an empty document. */
   value: unknown;
   /** True when the document has no content at all (only a `---` line and blank lines). */
@@ -62,7 +81,7 @@ export interface FastFile {
 
 /** Reads a file the fast way, or returns undefined when only the full parser can be trusted with it. */
 export function fastParse(text: string): FastFile | undefined {
-  if (DECLINE.test(text) || multiLineFlow(text) || multiLineQuoted(text)) return undefined;
+  if (declined(text) || multiLineFlow(text) || multiLineQuoted(text)) return undefined;
   const lineCounter = new LineCounter();
   const markers: number[] = [];
   let lineStart = 0;
@@ -93,7 +112,7 @@ export function fastParse(text: string): FastFile | undefined {
       // No content: before the first marker that is no document; after one, an empty document.
       if (!hasMarker) continue;
       if (/#/.test(text.slice(segStart, segEnd))) return undefined;
-      documents.push({ segStart, segEnd, start: markerEnd, end: markerEnd, value: undefined, empty: true });
+      documents.push({ segStart, segEnd, start: markerEnd, end: markerEnd, docStart: segStart, value: undefined, empty: true });
       continue;
     }
     // A flow collection as the whole document: `yaml` leaves trailing lines out of its range.
@@ -108,7 +127,7 @@ export function fastParse(text: string): FastFile | undefined {
     }
     // A scalar document's range follows rules of its own (trailing lines in or out); rare in manifests.
     if (value === null || typeof value !== 'object') return undefined;
-    documents.push({ segStart, segEnd, start, end: segEnd, value, empty: false });
+    documents.push({ segStart, segEnd, start, end: segEnd, docStart: hasMarker ? segStart : text.lastIndexOf('\n', start - 1) + 1, value, empty: false });
   }
   return { lineCounter, documents };
 }

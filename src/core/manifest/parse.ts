@@ -1,5 +1,5 @@
 import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isPair, type Document, type Node as YamlNode } from 'yaml';
-import { fastParse, parseDocumentAt, type FastFile } from './fast';
+import { fastParse, parseDocumentAt, type FastDocument, type FastFile } from './fast';
 import { isKubeObject, resourceIdOf } from './identity';
 import type { FileRole, ManifestDocument, ManifestFile, ManifestProblem, Position, Range } from './types';
 
@@ -45,6 +45,13 @@ export function documentSyntax(file: ManifestFile, index: number): { doc: Docume
   let doc = fast.trees[index];
   if (!doc && fd) doc = fast.trees[index] = parseDocumentAt(file.text, fd);
   return { doc, lineCounter: fast.fast.lineCounter };
+}
+
+/** A fast-read document, and whether its position tree is built already. */
+export function fastDocument(file: ManifestFile, index: number): { doc: FastDocument; lineCounter: LineCounter; hasTree: boolean } | undefined {
+  const fast = fastOf.get(file);
+  const doc = fast?.fast.documents[index];
+  return fast && doc ? { doc, lineCounter: fast.fast.lineCounter, hasTree: fast.trees[index] !== undefined } : undefined;
 }
 
 function parseSyntax(text: string): ParsedSyntax {

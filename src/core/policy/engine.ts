@@ -1,5 +1,6 @@
 import { describeId, resourceIdOf as resourceIdOfObj, locatePath, resourceKey, type JsonPath, type KubeObject, type ManifestDocument, type ManifestFile, type Range, type ResourceId } from '../manifest';
 import { formatJsonPath } from '../manifest';
+import { locateRange } from '../manifest/paths';
 import { emptyConfig, ignoredByConfig, severityOf, type LintConfig } from './config';
 import { deprecationOf } from './deprecations';
 import { ignoreDirectiveFix, setValueFix } from './fixes';
@@ -174,7 +175,7 @@ export class Linter {
     if (sev === 'off') return;
     if (severityCap && SEV_RANK[severityCap] > SEV_RANK[sev]) sev = severityCap;
     if (ignoredByConfig(this.config, doc.id, r.ruleId)) return;
-    const loc = locatePath(file, doc.index, r.path);
+    const loc = locateRange(file, doc.index, r.path);
     // Rendered objects may differ from their origin document: only an exact field is trusted there.
     const range: Range = r.range ?? (loc && (loc.exact || !rendered || rendered.via === 'file') ? loc.range : doc.range);
     if (directives.length && (directiveSilences(directives, r.ruleId, range.start.line) || (r.ruleId.startsWith('policy.') && directiveSilences(directives, 'policy', range.start.line)))) return;

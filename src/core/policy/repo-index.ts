@@ -1,5 +1,6 @@
 import type { KubeObject, ManifestFile } from '../manifest';
-import { isNamespacedKind, syntaxFor } from '../manifest';
+import { isNamespacedKind } from '../manifest';
+import { documentValueOf } from '../manifest/parse';
 import { crdInfo, type CrdInfo } from './schema/crd';
 import { fluxSourceKey } from './gitops/checks';
 
@@ -70,9 +71,5 @@ function strip(c: FileContribution) {
 
 /** The JSON value of a non-resource document (kustomization.yaml is parsed but kept as syntax). */
 export function documentValue(file: ManifestFile, docIndex: number): unknown {
-  const d = file.documents[docIndex];
-  if (d?.object) return d.object;
-  const doc = syntaxFor(file).documents[docIndex];
-  if (!doc || doc.errors.length) return undefined;
-  try { return doc.toJS({ maxAliasCount: 100 }); } catch { return undefined; }
+  return documentValueOf(file, docIndex);
 }

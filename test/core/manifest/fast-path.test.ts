@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { locatePath, parseManifestFile, syntaxFor, type FileRole, type JsonPath, type ManifestFile } from '../../../src/core/manifest';
 import { fastParse } from '../../../src/core/manifest/fast';
-import { documentValueOf } from '../../../src/core/manifest/parse';
+import { documentValueOf, fastDocument } from '../../../src/core/manifest/parse';
+import { locateRange } from '../../../src/core/manifest/paths';
 import { resourceDocs } from '../../../bench/corpus';
 
 // The fast parse path (js-yaml values, position trees per document on demand) must give
@@ -37,6 +38,11 @@ function same(text: string, role: FileRole = 'manifests'): boolean {
     assert.deepStrictEqual(documentValueOf(fast, d.index), documentValueOf(full, d.index), `${ctx} value of document ${d.index}`);
     const paths = pathsOf(documentValueOf(full, d.index));
     paths.push(['no', 'such', 'path'], [0]);
+    // The line scan first (before anything builds this document's position tree), then the tree.
+    for (const p of paths) {
+      const loc = locatePath(full, d.index, p);
+      assert.deepStrictEqual(locateRange(fast, d.index, p), loc && { range: loc.range, exact: loc.exact }, `${ctx} document ${d.index} range of ${JSON.stringify(p)}`);
+    }
     for (const p of paths) assert.deepStrictEqual(locatePath(fast, d.index, p), locatePath(full, d.index, p), `${ctx} document ${d.index} path ${JSON.stringify(p)}`);
   }
   assert.equal(locatePath(fast, full.documents.length, ['a']), locatePath(full, full.documents.length, ['a']));
@@ -101,6 +107,7 @@ const TRICKY: Record<string, string> = {
   contentOnMarker: '--- a\n--- |\n  x\n',
   dashesInValue: 'a: ---\nb: "---"\n---x: 1\n',
   colonsInValues: 'image: registry:5000/app:1.0\nurl: http://example.com/a?b=c\ntime: 12:30:00\ncmd: echo a:b\n',
+  flowLists: 'drop: [ALL]\nverbs: [get, list,  watch ]\nempty: []\ntrailing: [a, ]\nq: ["", \'b\', "c,d"]\nemptyDir: {}\nn: [1, 2]\n',
   stars: 'verbs: ["*"]\nresources: [\'*\']\ncmd: ls *\n',
   bangs: 'msg: hello!\nq: "!important"\n',
   questionMarks: 'q: what?\nr: "?"\n',
@@ -136,6 +143,12 @@ test('fast path equals the full path for kustomizations and patches', () => {
 test('fast path equals the full path on the benchmark corpus', () => {
   const text = resourceDocs(3, 50).join('---\n');
   assert.ok(same(text));
+  // Ranges of findings come from the line scan: no document needed its position tree.
+  const f = parseManifestFile('/r/x.yaml', text);
+  // (Block scalars are left to the tree: findings point at their keys, never into them.)
+  for (const d of f.documents) for (const p of pathsOf(d.object)) if (!(p[0] === 'data' && p.length > 1)) locateRange(f, d.index, p);
+  const built = f.documents.filter((d) => fastDocument(f, d.index)?.hasTree);
+  assert.equal(built.length, 0, built.map((d) => `${d.id?.kind}`).join());
   assert.equal(parseManifestFile('/r/x.yaml', text).documents.filter((d) => d.kind === 'resource').length, 50);
 });
 
