@@ -2,6 +2,7 @@
 // workloads (some with findings), Services, ConfigMaps, ServiceAccounts and RBAC.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { configMap, deployment, PROBES_AND_REQUESTS, service } from '../test/support/manifests';
 
 export function resourceDocs(fileIndex: number, perFile: number): string[] {
   const docs: string[] = [];
@@ -9,34 +10,19 @@ export function resourceDocs(fileIndex: number, perFile: number): string[] {
     const n = `app-${fileIndex}-${i}`;
     const ns = `team-${fileIndex % 20}`;
     const bad = i % 3 === 0;
-    docs.push(`apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${n}
-  namespace: ${ns}
-  labels:
-    app.kubernetes.io/name: ${n}
-    app.kubernetes.io/part-of: shop
-spec:
-  replicas: ${1 + (i % 3)}
-  selector:
-    matchLabels:
-      app.kubernetes.io/name: ${n}
-  template:
-    metadata:
-      labels:
-        app.kubernetes.io/name: ${n}
-    spec:
-      serviceAccountName: ${n}
+    const selector = { 'app.kubernetes.io/name': n };
+    docs.push(deployment({
+      name: n, namespace: ns, labels: { ...selector, 'app.kubernetes.io/part-of': 'shop' }, replicas: 1 + (i % 3), selector, container: 'app',
+      image: bad ? 'nginx:latest' : `registry.example.com/shop/${n}:1.${i}.0`,
+      pod: `      serviceAccountName: ${n}
       automountServiceAccountToken: false
       securityContext:
         runAsNonRoot: true
         seccompProfile:
           type: RuntimeDefault
-      containers:
-        - name: app
-          image: ${bad ? 'nginx:latest' : `registry.example.com/shop/${n}:1.${i}.0`}
-          ports:
+`,
+      // The container's remaining fields, then the pod's volumes (after `containers`).
+      containerExtra: `          ports:
             - name: http
               containerPort: 8080
           env:
@@ -46,19 +32,7 @@ spec:
               valueFrom:
                 fieldRef:
                   fieldPath: metadata.name
-          livenessProbe:
-            httpGet:
-              path: /healthz
-              port: http
-          readinessProbe:
-            httpGet:
-              path: /ready
-              port: http
-          resources:
-            requests:
-              cpu: 100m
-              memory: 128Mi
-            limits:
+${PROBES_AND_REQUESTS}            limits:
               memory: 256Mi
           securityContext:
             allowPrivilegeEscalation: ${bad ? 'true' : 'false'}
@@ -71,32 +45,15 @@ spec:
       volumes:
         - name: tmp
           emptyDir: {}
-`);
+`,
+    }));
     if (docs.length >= perFile) break;
-    docs.push(`apiVersion: v1
-kind: Service
-metadata:
-  name: ${n}
-  namespace: ${ns}
-spec:
-  selector:
-    app.kubernetes.io/name: ${n}
-  ports:
-    - name: http
-      port: 80
-      targetPort: http
-`);
+    docs.push(service({ name: n, namespace: ns, selector, port: 80, portName: 'http', targetPort: 'http' }));
     if (docs.length >= perFile) break;
-    docs.push(`apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: ${n}-config
-  namespace: ${ns}
-data:
-  app.properties: |
+    docs.push(configMap(`${n}-config`, { namespace: ns, data: `  app.properties: |
     feature.a=true
     feature.b=${i}
-`);
+` }));
     if (docs.length >= perFile) break;
     docs.push(`apiVersion: v1
 kind: ServiceAccount

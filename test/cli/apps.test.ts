@@ -1,11 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { parseAllDocuments } from 'yaml';
-import { runCli } from '../../src/cli/run';
+import { runCliCaptured, type CliRun } from '../support/cli';
 import { argoRepo, brokenRepo, fixtureContexts, realTools, SERVERS, writeKubeconfig, type FixtureRepo } from '../support/repos';
 
-interface Ran { code: number; stdout: string; stderr: string }
 let env: NodeJS.ProcessEnv;
 let kubeconfig: ReturnType<typeof writeKubeconfig>;
 
@@ -17,13 +15,7 @@ before(async () => {
 });
 after(() => kubeconfig.cleanup());
 
-async function cli(args: string[], cwd: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Ran> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (append: (s: string) => void) => new Writable({ write(chunk, _enc, cb) { append(String(chunk)); cb(); } });
-  const code = await runCli(args, { stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), cwd, env: { ...env, ...extraEnv } });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], cwd: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<CliRun> => runCliCaptured(args, { cwd, env: { ...env, ...extraEnv } });
 
 /** 1-based line of the first line equal to `text`. */
 function line1(r: FixtureRepo, file: string, text: string): number {

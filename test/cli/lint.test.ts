@@ -3,17 +3,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import Ajv from 'ajv';
 import { runLint } from '../../src/cli/lint';
+import { runCliCaptured } from '../support/cli';
 import { goodDeployment, makeRepo, posOf } from '../core/policy/helpers';
 
 async function lint(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough(), stderr = new PassThrough();
-  let out = '', err = '';
-  stdout.on('data', (d) => (out += d)); stderr.on('data', (d) => (err += d));
-  const code = await runLint(args, { stdout, stderr, cwd, env: {} });
-  return { code, out, err };
+  const r = await runCliCaptured(args, { cwd, env: {}, run: runLint });
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 const bad = goodDeployment({ image: 'nginx:latest' }).replace('allowPrivilegeEscalation: false', 'allowPrivilegeEscalation: true');
@@ -53,15 +50,14 @@ test('--k8s-version changes deprecated-api; paths restrict the report', async ()
 
 test('--app uses the render hook and maps findings to source lines', async () => {
   const root = makeRepo({ 'd.yaml': bad });
-  const stdout = new PassThrough(); let out = ''; stdout.on('data', (d) => (out += d));
   const { readManifestFile } = await import('../../src/core/policy');
-  const code = await runLint(['--app', 'web'], { stdout, stderr: new PassThrough(), cwd: root, env: {} }, {
+  const { code, stdout: out } = await runCliCaptured(['--app', 'web'], { cwd: root, env: {}, run: (argv, io) => runLint(argv, io, {
     renderApp: async (name) => {
       const f = readManifestFile(join(root, 'd.yaml'));
       const d = f.documents[0];
       return { appId: `kustomize/${name}`, files: [f.file], resources: [{ object: d.object!, id: d.id!, origin: { file: f.file, docIndex: 0, range: d.range, via: 'file' } }] };
     },
-  });
+  }) });
   assert.equal(code, 1);
   assert.equal(out.split('\n').filter((l) => l.includes(' image-tag ')).length, 1, out);
 });

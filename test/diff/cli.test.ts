@@ -6,11 +6,11 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { stringify } from 'yaml';
 import { sharedTestCluster, type SharedCluster } from '../support/cluster';
 import { argoFixture, stamp, type DiffFixture } from './fixture';
-import { runCli } from '../../src/cli/run';
+import { runCliCaptured } from '../support/cli';
+import { configMap, secret } from '../support/manifests';
 
 const SECRET_VALUE = 'cli-secret-Zq9xW2';
 const LIVE_SECRET = 'cli-live-secret-Kp3vN8';
@@ -40,42 +40,15 @@ spec:
   ports:
     - port: 8080
 `,
-  'cm.yaml': `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: api-config
-data:
-  color: red
-`,
-  'unchanged.yaml': `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: stable
-data:
-  x: "1"
-`,
-  'secret.yaml': `apiVersion: v1
-kind: Secret
-metadata:
-  name: api-token
-stringData:
-  token: ${SECRET_VALUE}
-`,
+  'cm.yaml': configMap('api-config', { data: { color: 'red' } }),
+  'unchanged.yaml': configMap('stable', { data: { x: '"1"' } }),
+  'secret.yaml': secret('api-token', { stringData: { token: SECRET_VALUE } }),
 };
 
 let cluster: SharedCluster;
 let fx: DiffFixture;
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let o = '';
-  let e = '';
-  stdout.on('data', (d) => { o += d; });
-  stderr.on('data', (d) => { e += d; });
-  const code = await runCli(args, { stdout, stderr, cwd: fx.repo.root, env: { ...process.env, KUBECONFIG: cluster.kubeconfigPath } });
-  return { code, stdout: o, stderr: e };
-}
+const cli = (...args: string[]) => runCliCaptured(args, { cwd: fx.repo.root, env: { ...process.env, KUBECONFIG: cluster.kubeconfigPath } });
 
 before(async () => {
   cluster = await sharedTestCluster();

@@ -4,77 +4,33 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sharedTestCluster, type SharedCluster } from '../support/cluster';
 import { argoFixture, stamp, type DiffFixture } from './fixture';
+import { configMap, deployment, secret, service } from '../support/manifests';
 import { unifiedDiff, type AppDiff, type ResourceDiff } from '../../src/core/diff';
 
-const DEPLOY = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  labels:
-    app: web
-spec:
-  replicas: 2
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27
-          ports:
+const DEPLOY = deployment({
+  name: 'web', labels: { app: 'web' }, replicas: 2, image: 'nginx:1.27',
+  containerExtra: `          ports:
             - containerPort: 80
           resources:
             requests:
               cpu: 1000m
               memory: 64Mi
-`;
+`,
+});
 const REPLICAS_LINE = DEPLOY.split('\n').findIndex((l) => l.trim().startsWith('replicas:'));
 
-const SERVICE = `apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  selector:
-    app: web
-  ports:
-    - port: 80
-      targetPort: 80
-`;
-const CONFIG = `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: settings
-data:
-  mode: blue
-  level: "3"
-`;
+const SERVICE = service({ name: 'web', port: 80, targetPort: 80 });
+const CONFIG = configMap('settings', { data: { mode: 'blue', level: '"3"' } });
+const OTHER = configMap('to-remove', { data: { a: '"1"' } });
 const SECRET_VALUE = 'hunter2-s3cr3t-value';
-const SECRET = `apiVersion: v1
-kind: Secret
-metadata:
-  name: creds
-type: Opaque
-stringData:
-  password: ${SECRET_VALUE}
-`;
+const SECRET = secret('creds', { type: 'Opaque', stringData: { password: SECRET_VALUE } });
 
 let cluster: SharedCluster;
 let fx: DiffFixture;
 
 before(async () => {
   cluster = await sharedTestCluster();
-  fx = await argoFixture(cluster, 'drift', { 'deploy.yaml': DEPLOY, 'service.yaml': SERVICE, 'config.yaml': CONFIG, 'secret.yaml': SECRET, 'other.yaml': `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: to-remove
-data:
-  a: "1"
-` }, `  ignoreDifferences:
+  fx = await argoFixture(cluster, 'drift', { 'deploy.yaml': DEPLOY, 'service.yaml': SERVICE, 'config.yaml': CONFIG, 'secret.yaml': SECRET, 'other.yaml': OTHER }, `  ignoreDifferences:
     - kind: ConfigMap
       name: settings
       jsonPointers:
@@ -188,13 +144,7 @@ test('deleted live → Missing; removed from Git but tracked → Extra; untracke
     assert.equal(d.summary.counts.Extra, 1);
     assert.equal(d.summary.extraComplete, true);
   } finally {
-    fx.repo.write('app/other.yaml', `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: to-remove
-data:
-  a: "1"
-`);
+    fx.repo.write('app/other.yaml', OTHER);
     await fx.sync();
     close();
   }

@@ -1,6 +1,7 @@
 // An Argo CD app in a real git repo, rendered with the real renderer and "synced" to the test
 // cluster by server-side apply as gitops-lens (with the tracking-id annotation), as a sync would.
 import { makeRepo, type FixtureRepo } from '../support/repos';
+import { argoApplication } from '../support/manifests';
 import { loadWorkspace, findApp } from '../../src/core/workspace';
 import { renderApp, toolchainFromEnv, type RenderResult } from '../../src/core/render';
 import type { GitOpsApp } from '../../src/core/apps';
@@ -36,21 +37,7 @@ export async function argoFixture(cluster: Pick<SharedCluster, 'server' | 'kubec
   const name = `${base}-${process.pid}-${++counter}`;
   const namespace = opts.namespace ?? name;
   const repo = makeRepo(name, {
-    'argocd/app.yaml': `apiVersion: argoproj.io/v1alpha1
-kind: Application
-metadata:
-  name: ${name}
-  namespace: argocd
-spec:
-  project: default
-  source:
-    repoURL: https://github.com/example/${name}.git
-    targetRevision: main
-    path: app
-  destination:
-    server: ${cluster.server}
-    namespace: ${namespace}
-${extra}`,
+    'argocd/app.yaml': argoApplication({ name, project: 'default', repoURL: `https://github.com/example/${name}.git`, targetRevision: 'main', path: 'app', server: cluster.server, destinationNamespace: namespace, extra }),
     ...Object.fromEntries(Object.entries(files).map(([k, v]) => [`app/${k}`, v])),
   });
   const ws = await loadWorkspace(repo.root, { kubeconfig: [cluster.kubeconfigPath] });

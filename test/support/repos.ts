@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Toolchain } from '../../src/core/render';
 import { toolPath } from './tools';
+import { argoApplication, configMap, deployment, kustomization, replicasPatch, service } from './manifests';
 
 export interface FixtureRepo {
   root: string;
@@ -148,47 +149,9 @@ spec:
     name: staging
     namespace: web
 `,
-    'argocd/root.yaml': `apiVersion: argoproj.io/v1alpha1
-kind: Application
-metadata:
-  name: root
-  namespace: argocd
-spec:
-  project: default
-  source:
-    repoURL: ${self}
-    targetRevision: main
-    path: argocd/children
-  destination:
-    server: https://kubernetes.default.svc
-    namespace: argocd
-`,
-    'argocd/children/child-a.yaml': `apiVersion: argoproj.io/v1alpha1
-kind: Application
-metadata:
-  name: child-a
-  namespace: argocd
-spec:
-  source:
-    repoURL: ${self}
-    path: apps/child-a
-  destination:
-    server: ${SERVERS.prod}
-    namespace: child-a
-`,
-    'argocd/children/child-b.yaml': `apiVersion: argoproj.io/v1alpha1
-kind: Application
-metadata:
-  name: child-b
-  namespace: argocd
-spec:
-  source:
-    repoURL: ${self}
-    path: apps/child-b
-  destination:
-    name: dev
-    namespace: child-b
-`,
+    'argocd/root.yaml': argoApplication({ name: 'root', project: 'default', repoURL: self, targetRevision: 'main', path: 'argocd/children', server: 'https://kubernetes.default.svc', destinationNamespace: 'argocd' }),
+    'argocd/children/child-a.yaml': argoApplication({ name: 'child-a', repoURL: self, path: 'apps/child-a', server: SERVERS.prod, destinationNamespace: 'child-a' }),
+    'argocd/children/child-b.yaml': argoApplication({ name: 'child-b', repoURL: self, path: 'apps/child-b', destinationName: 'dev', destinationNamespace: 'child-b' }),
     'argocd/appsets.yaml': `apiVersion: argoproj.io/v1alpha1
 kind: ApplicationSet
 metadata:
@@ -281,57 +244,11 @@ spec:
     namespace: external
 `,
     // The Deployment document starts on line 2 (1-based), after a comment.
-    'apps/shop/base/kustomization.yaml': `apiVersion: kustomize.config.k8s.io/v1beta1
-kind: Kustomization
-resources:
-  - deploy.yaml
-  - service.yaml
-`,
-    'apps/shop/base/deploy.yaml': `# The shop frontend.
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: frontend
-  labels:
-    app: frontend
-spec:
-  replicas: 1
-  selector:
-    matchLabels:
-      app: frontend
-  template:
-    metadata:
-      labels:
-        app: frontend
-    spec:
-      containers:
-        - name: frontend
-          image: nginx:1.25
-`,
-    'apps/shop/base/service.yaml': `apiVersion: v1
-kind: Service
-metadata:
-  name: frontend
-spec:
-  selector:
-    app: frontend
-  ports:
-    - port: 80
-`,
-    'apps/shop/overlays/prod/kustomization.yaml': `apiVersion: kustomize.config.k8s.io/v1beta1
-kind: Kustomization
-resources:
-  - ../../base
-patches:
-  - path: replicas.yaml
-`,
-    'apps/shop/overlays/prod/replicas.yaml': `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: frontend
-spec:
-  replicas: 3
-`,
+    'apps/shop/base/kustomization.yaml': kustomization({ resources: ['deploy.yaml', 'service.yaml'] }),
+    'apps/shop/base/deploy.yaml': '# The shop frontend.\n' + deployment({ name: 'frontend', labels: { app: 'frontend' }, image: 'nginx:1.25' }),
+    'apps/shop/base/service.yaml': service({ name: 'frontend', port: 80 }),
+    'apps/shop/overlays/prod/kustomization.yaml': kustomization({ resources: ['../../base'], patches: ['replicas.yaml'] }),
+    'apps/shop/overlays/prod/replicas.yaml': replicasPatch('frontend', 3),
     'charts/web/Chart.yaml': `apiVersion: v2
 name: web
 version: 0.1.0
@@ -343,73 +260,18 @@ image:
 service:
   port: 80
 `,
-    'charts/web/templates/deployment.yaml': `{{- /* The web Deployment. */ -}}
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: {{ .Release.Name }}
-  labels:
-    app: web
-spec:
-  replicas: {{ .Values.replicaCount }}
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-        - name: web
-          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"
-`,
-    'charts/web/templates/service.yaml': `apiVersion: v1
-kind: Service
-metadata:
-  name: {{ .Release.Name }}
-spec:
-  selector:
-    app: web
-  ports:
-    - port: {{ .Values.service.port }}
-`,
+    'charts/web/templates/deployment.yaml': '{{- /* The web Deployment. */ -}}\n' + deployment({ name: '{{ .Release.Name }}', labels: { app: 'web' }, replicas: '{{ .Values.replicaCount }}', selector: { app: 'web' }, container: 'web', image: '"{{ .Values.image.repository }}:{{ .Values.image.tag }}"' }),
+    'charts/web/templates/service.yaml': service({ name: '{{ .Release.Name }}', selector: { app: 'web' }, port: '{{ .Values.service.port }}' }),
     'values/web-prod.yaml': `replicaCount: 4
 image:
   tag: "2.0.1"
 `,
-    'apps/guestbook/guestbook.yaml': `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: guestbook
-data:
-  greeting: hello
-`,
-    'apps/child-a/cm.yaml': `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: child-a
-`,
-    'apps/child-b/cm.yaml': `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: child-b
-`,
-    'apps/teams/alpha/cm.yaml': `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: alpha
-`,
-    'apps/teams/beta/cm.yaml': `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: beta
-`,
-    'apps/teams/gamma/cm.yaml': `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: gamma
-`,
+    'apps/guestbook/guestbook.yaml': configMap('guestbook', { data: { greeting: 'hello' } }),
+    'apps/child-a/cm.yaml': configMap('child-a'),
+    'apps/child-b/cm.yaml': configMap('child-b'),
+    'apps/teams/alpha/cm.yaml': configMap('alpha'),
+    'apps/teams/beta/cm.yaml': configMap('beta'),
+    'apps/teams/gamma/cm.yaml': configMap('gamma'),
   });
 }
 
@@ -476,16 +338,7 @@ spec:
       - kind: ConfigMap
         name: cluster-vars
 `,
-    'clusters/prod/cluster-vars.yaml': `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: cluster-vars
-  namespace: flux-system
-data:
-  cluster_name: prod-eu
-  replicas: "2"
-  port: "9898"
-`,
+    'clusters/prod/cluster-vars.yaml': configMap('cluster-vars', { namespace: 'flux-system', data: { cluster_name: 'prod-eu', replicas: '"2"', port: '"9898"' } }),
     'clusters/prod/redis.yaml': `apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
 metadata:
@@ -513,48 +366,17 @@ kind: Namespace
 metadata:
   name: cache
 `,
-    'apps/podinfo/kustomization.yaml': `apiVersion: kustomize.config.k8s.io/v1beta1
-kind: Kustomization
-resources:
-  - deployment.yaml
-  - service.yaml
-`,
-    'apps/podinfo/deployment.yaml': `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: podinfo
-  labels:
-    tier: \${tier}
-    region: \${region:=eu-west-1}
-spec:
-  replicas: \${replicas}
-  selector:
-    matchLabels:
-      app: podinfo
-  template:
-    metadata:
-      labels:
-        app: podinfo
-    spec:
-      containers:
-        - name: podinfo
-          image: ghcr.io/stefanprodan/podinfo:6.7.0
-          env:
+    'apps/podinfo/kustomization.yaml': kustomization({ resources: ['deployment.yaml', 'service.yaml'] }),
+    'apps/podinfo/deployment.yaml': deployment({
+      name: 'podinfo', labels: { tier: '${tier}', region: '${region:=eu-west-1}' }, replicas: '${replicas}', image: 'ghcr.io/stefanprodan/podinfo:6.7.0',
+      containerExtra: `          env:
             - name: CLUSTER
               value: \${cluster_name}
             - name: GREETING
               value: hello-$\${cluster_name}
 `,
-    'apps/podinfo/service.yaml': `apiVersion: v1
-kind: Service
-metadata:
-  name: podinfo
-spec:
-  selector:
-    app: podinfo
-  ports:
-    - port: \${port}
-`,
+    }),
+    'apps/podinfo/service.yaml': service({ name: 'podinfo', port: '${port}' }),
     'charts/redis/Chart.yaml': `apiVersion: v2
 name: redis
 version: 1.2.3
@@ -614,54 +436,13 @@ metadata:
   name: web
 ---
 # The Deployment.
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 1
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      serviceAccountName: web
-      containers:
-        - name: web
-          image: nginx:1.25
-          envFrom:
+${deployment({ name: 'web', pod: '      serviceAccountName: web\n', image: 'nginx:1.25', containerExtra: `          envFrom:
             - configMapRef:
                 name: web-config
-`,
-    'base/service.yaml': `apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  selector:
-    app: web
-  ports:
-    - port: 80
-`,
-    'overlays/dev/kustomization.yaml': `apiVersion: kustomize.config.k8s.io/v1beta1
-kind: Kustomization
-namePrefix: dev-
-namespace: dev
-resources:
-  - ../../base
-patches:
-  - path: replicas.yaml
-`,
-    'overlays/dev/replicas.yaml': `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 2
-`,
+` })}`,
+    'base/service.yaml': service({ name: 'web', port: 80 }),
+    'overlays/dev/kustomization.yaml': kustomization({ namePrefix: 'dev-', namespace: 'dev', resources: ['../../base'], patches: ['replicas.yaml'] }),
+    'overlays/dev/replicas.yaml': replicasPatch('web', 2),
     'overlays/prod/kustomization.yaml': `apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 namePrefix: prod-
@@ -682,13 +463,7 @@ configMapGenerator:
     literals:
       - LOG_LEVEL=warn
 `,
-    'overlays/prod/replicas.yaml': `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 5
-`,
+    'overlays/prod/replicas.yaml': replicasPatch('web', 5),
     'overlays/prod/image.json': `[{"op": "replace", "path": "/spec/template/spec/containers/0/image", "value": "nginx:1.27-prod"}]
 `,
   });
@@ -709,20 +484,7 @@ spec:
 export function brokenRepo(): FixtureRepo {
   const name = 'broken-fixtures';
   const self = `https://github.com/example/${name}.git`;
-  const app = (n: string, path: string) => `apiVersion: argoproj.io/v1alpha1
-kind: Application
-metadata:
-  name: ${n}
-  namespace: argocd
-spec:
-  source:
-    repoURL: ${self}
-    targetRevision: main
-    path: ${path}
-  destination:
-    server: ${SERVERS.prod}
-    namespace: ${n}
-`;
+  const app = (n: string, path: string) => argoApplication({ name: n, repoURL: self, targetRevision: 'main', path, server: SERVERS.prod, destinationNamespace: n });
   return makeRepo(name, {
     'argocd/plain.yaml': app('plain', 'apps/plain'),
     'argocd/missing.yaml': app('missing', 'apps/does-not-exist'),
@@ -738,30 +500,13 @@ metadata: {name: broken
 data:
   a: b
 `,
-    'apps/plain/ok.yaml': `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: fine
-`,
-    'apps/missing-file/kustomization.yaml': `apiVersion: kustomize.config.k8s.io/v1beta1
-kind: Kustomization
-resources:
-  - deploy.yaml
-  - gone.yaml
-`,
-    'apps/missing-file/deploy.yaml': `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: present
-`,
+    'apps/plain/ok.yaml': configMap('fine'),
+    'apps/missing-file/kustomization.yaml': kustomization({ resources: ['deploy.yaml', 'gone.yaml'] }),
+    'apps/missing-file/deploy.yaml': configMap('present'),
     'charts/hello/Chart.yaml': `apiVersion: v2
 name: hello
 version: 0.1.0
 `,
-    'charts/hello/templates/cm.yaml': `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: {{ .Release.Name }}
-`,
+    'charts/hello/templates/cm.yaml': configMap('{{ .Release.Name }}'),
   });
 }

@@ -4,8 +4,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { runCli } from '../../src/cli/run';
+import { runCliCaptured } from '../support/cli';
 import { runRevisionDiff } from '../../src/cli/revdiff';
 import { clusterClientFromFile, type ClusterClient } from '../../src/core/cluster';
 import { readJournal, journalPath } from '../../src/core/journal';
@@ -23,16 +22,8 @@ before(async () => {
 });
 after(() => { client?.close(); repos.forEach(removeRepo); });
 
-async function cli(root: string, state: string, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let o = '';
-  let e = '';
-  stdout.on('data', (d) => { o += d; });
-  stderr.on('data', (d) => { e += d; });
-  const code = await runCli(argv, { stdout, stderr, cwd: root, env: { ...process.env, GITOPS_LENS_STATE_DIR: state, KUBECONFIG: cluster.kubeconfigPath } });
-  return { code, stdout: o, stderr: e };
-}
+const cli = (root: string, state: string, ...argv: string[]) =>
+  runCliCaptured(argv, { cwd: root, env: { ...process.env, GITOPS_LENS_STATE_DIR: state, KUBECONFIG: cluster.kubeconfigPath } });
 
 describe('gitops-lens plan / sync / history', () => {
   test('plan shows ordered tasks with sources; sync applies HEAD, refuses uncommitted edits unless allowed, and journals', async () => {
@@ -135,14 +126,12 @@ describe('rendered diff between revisions (no cluster)', () => {
     assert.equal(d.resources.find((r) => r.id.name === 'new')!.status, 'added');
     assert.equal(d.resources.find((r) => r.id.name === 'gone')!.status, 'removed');
 
-    const stdout = new PassThrough();
-    let o = '';
-    stdout.on('data', (x) => { o += x; });
-    const code = await runRevisionDiff(['rd', '--from', 'HEAD~1', '--to', 'HEAD', '--stat'], { stdout, stderr: new PassThrough(), cwd: root, env: process.env });
-    assert.equal(code, 1);
-    assert.match(o, /changed\s+ConfigMap shop\/a\s+data\.v/);
-    assert.match(o, /1 added, 1 removed, 1 changed, 1 unchanged/);
-    assert.equal(await runRevisionDiff(['rd', '--from', 'HEAD', '--to', 'HEAD'], { stdout: new PassThrough(), stderr: new PassThrough(), cwd: root, env: process.env }), 0);
-    assert.equal(await runRevisionDiff(['rd', '--from', 'nope', '--to', 'HEAD'], { stdout: new PassThrough(), stderr: new PassThrough(), cwd: root, env: process.env }).catch(() => 2), 2);
+    const rd = (...argv: string[]) => runCliCaptured(['rd', ...argv], { cwd: root, run: runRevisionDiff });
+    const stat = await rd('--from', 'HEAD~1', '--to', 'HEAD', '--stat');
+    assert.equal(stat.code, 1);
+    assert.match(stat.stdout, /changed\s+ConfigMap shop\/a\s+data\.v/);
+    assert.match(stat.stdout, /1 added, 1 removed, 1 changed, 1 unchanged/);
+    assert.equal((await rd('--from', 'HEAD', '--to', 'HEAD')).code, 0);
+    assert.equal(await rd('--from', 'nope', '--to', 'HEAD').then((r) => r.code, () => 2), 2);
   });
 });

@@ -4,9 +4,8 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { parse } from 'yaml';
-import { runCli } from '../../src/cli/run';
+import { runCliCaptured } from '../support/cli';
 import { sharedTestCluster, type SharedCluster } from '../support/cluster';
 import { appConfig, configMap, makeRepo, removeRepo, stateDirFor, uniq } from './support';
 
@@ -38,11 +37,8 @@ test('apps, diff, plan and sync through another context leave the kubeconfig byt
   const state = stateDirFor();
   try {
     const run = async (...argv: string[]) => {
-      const sink = new PassThrough();
-      let out = '';
-      sink.on('data', (d) => (out += d));
-      const code = await runCli(argv, { stdout: sink, stderr: sink, cwd: root, env: { ...process.env, KUBECONFIG: kubeconfig, GITOPS_LENS_STATE_DIR: state } });
-      return { code, out };
+      const r = await runCliCaptured(argv, { cwd: root, env: { ...process.env, KUBECONFIG: kubeconfig, GITOPS_LENS_STATE_DIR: state } });
+      return { code: r.code, out: r.output };
     };
     assert.equal((await run('apps')).code, 0);
     const synced = await run('sync', 'kustomize/app');

@@ -6,6 +6,7 @@ import type { KubeObject } from '../../src/core/manifest';
 import { executeSync, loadDesired, planSync, type SyncEvent } from '../../src/core/sync';
 import { APPLYSET_GROUP_KINDS, APPLYSET_ID_LABEL, APPLYSET_PART_OF, applySetParentOf } from '../../src/core/diff/tracking';
 import { sharedTestCluster } from '../support/cluster';
+import { crd as crdText } from '../support/manifests';
 import { appConfig, configMap, makeRepo, removeRepo, stateDirFor, uniq } from './support';
 
 let client: ClusterClient;
@@ -22,26 +23,13 @@ describe('sync waves', () => {
   test('three waves with a Namespace, a CRD and a custom resource apply in order', async () => {
     const ns = uniq('waves');
     const group = `${uniq('w')}.example.com`;
-    const crd = `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: widgets.${group}
-spec:
-  group: ${group}
-  scope: Namespaced
-  names: {plural: widgets, singular: widget, kind: Widget, listKind: WidgetList}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      subresources: {status: {}}
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
+    const crd = crdText({
+      group, plural: 'widgets', names: 'plural: widgets, singular: widget, kind: Widget, listKind: WidgetList', versionExtra: '      subresources: {status: {}}\n',
+      schema: `          properties:
             spec: {type: object, properties: {size: {type: integer}}}
             status: {type: object, x-kubernetes-preserve-unknown-fields: true}
-`;
+`,
+    });
     const root = makeRepo({
       'gitops-lens.yaml': appConfig('waves', 'app', ns),
       // Files named against the order on purpose: the order must come from waves and kinds.

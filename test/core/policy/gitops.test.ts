@@ -4,24 +4,11 @@ import { join } from 'node:path';
 import { lintRendered, mergeFindings, readManifestFile, Linter, normalizeRepoURL } from '../../../src/core/policy';
 import { parseManifestFile, type ManifestFile } from '../../../src/core/manifest';
 import type { RenderedResource } from '../../../src/core/render/types';
+import { argoApplication } from '../../support/manifests';
 import { expectAt, goodDeployment, lintRepo, makeRepo, only, posOf } from './helpers';
 
 const REPO = 'https://github.com/acme/deploy.git';
-const app = (path: string, repoURL = REPO) => `apiVersion: argoproj.io/v1alpha1
-kind: Application
-metadata:
-  name: web
-  namespace: argocd
-spec:
-  project: default
-  source:
-    repoURL: ${repoURL}
-    targetRevision: main
-    path: ${path}
-  destination:
-    server: https://kubernetes.default.svc
-    namespace: shop
-`;
+const app = (path: string, repoURL = REPO) => argoApplication({ name: 'web', project: 'default', repoURL, targetRevision: 'main', path, server: 'https://kubernetes.default.svc', destinationNamespace: 'shop' });
 
 test('repo URLs compare across https/ssh spellings', () => {
   assert.equal(normalizeRepoURL('git@github.com:acme/deploy.git'), normalizeRepoURL('https://github.com/acme/deploy'));

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import assert from 'node:assert/strict';
+import { deployment, PROBES_AND_REQUESTS } from '../../support/manifests';
 import { Linter, loadLintConfig, readManifestFile, findYamlFiles, type Finding, type LintOptions } from '../../../src/core/policy';
 
 /** A temp repo with the given files (path → content). */
@@ -47,45 +48,19 @@ export function expectAt(findings: Finding[], ruleId: string, file: string, text
 
 /** A Deployment that passes every default rule; `patch` edits its container/pod spec text. */
 export function goodDeployment(opts: { name?: string; container?: string; pod?: string; meta?: string; image?: string } = {}): string {
-  return `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${opts.name ?? 'web'}
-  namespace: shop
-${opts.meta ?? ''}spec:
-  replicas: 2
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      automountServiceAccountToken: false
+  return deployment({
+    name: opts.name ?? 'web', namespace: 'shop', meta: opts.meta, replicas: 2, selector: { app: 'web' }, container: 'app',
+    image: opts.image ?? 'registry.example.com/web:1.2.3',
+    pod: `      automountServiceAccountToken: false
       securityContext:
         runAsNonRoot: true
         seccompProfile:
           type: RuntimeDefault
-${opts.pod ?? ''}      containers:
-        - name: app
-          image: ${opts.image ?? 'registry.example.com/web:1.2.3'}
-          ports:
+${opts.pod ?? ''}`,
+    containerExtra: `          ports:
             - name: http
               containerPort: 8080
-          livenessProbe:
-            httpGet:
-              path: /healthz
-              port: http
-          readinessProbe:
-            httpGet:
-              path: /ready
-              port: http
-          resources:
-            requests:
-              cpu: 100m
-              memory: 128Mi
-            limits:
+${PROBES_AND_REQUESTS}            limits:
               cpu: 500m
               memory: 128Mi
           securityContext:
@@ -93,5 +68,6 @@ ${opts.pod ?? ''}      containers:
             readOnlyRootFilesystem: true
             capabilities:
               drop: [ALL]
-${opts.container ?? ''}`;
+${opts.container ?? ''}`,
+  });
 }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { crd as crdText } from '../../support/manifests';
 import { Linter, parseLintConfig, builtinSchemas, crdSchemaSource, type SchemaSource } from '../../../src/core/policy';
 import { parseManifestFile } from '../../../src/core/manifest';
 import { expectAt, goodDeployment, lintRepo, only, posOf } from './helpers';
@@ -34,29 +35,14 @@ test('schema: null for optional fields and int-or-string are accepted, like the 
   assert.deepEqual(only(lintRepo({ 'd.yaml': text }).findings, 'schema'), []);
 });
 
-const crd = `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: widgets.example.com
-spec:
-  group: example.com
-  scope: Namespaced
-  names: {kind: Widget, plural: widgets, singular: widget}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
+const crd = crdText({ group: 'example.com', plural: 'widgets', names: 'kind: Widget, plural: widgets, singular: widget', schema: `          properties:
             spec:
               type: object
               required: [size]
               properties:
                 size: {type: integer}
                 extra: {type: object, x-kubernetes-preserve-unknown-fields: true}
-`;
+` });
 
 test('CRDs of the workspace validate their custom resources strictly', () => {
   const bad = 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n  namespace: shop\nspec:\n  size: big\n  colour: red\n  extra: {anything: 1}\n';

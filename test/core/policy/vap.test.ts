@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readManifestFile, type Finding } from '../../../src/core/policy';
+import { crd as crdText } from '../../support/manifests';
 import { goodDeployment, lintRepo, posOf } from './helpers';
 
 // A policy set of our own covering matchConstraints (incl. a CRD plural), matchConditions,
@@ -102,23 +103,8 @@ spec:
   validationActions: [Audit]
 `;
 
-const crd = `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: widgetses.example.com
-spec:
-  group: example.com
-  scope: Namespaced
-  names: {kind: Widget, plural: widgetses}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          x-kubernetes-preserve-unknown-fields: true
-`;
+const crd = crdText({ group: 'example.com', plural: 'widgetses', names: 'kind: Widget, plural: widgetses', schema: `          x-kubernetes-preserve-unknown-fields: true
+` });
 
 const run = (files: Record<string, string>, only: string) => lintRepo({ 'policy/policies.yaml': policies, 'policy/crd.yaml': crd, ...files }, {}, only);
 const pol = (fs: Finding[]) => fs.filter((f) => f.ruleId.startsWith('policy'));
