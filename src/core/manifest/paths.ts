@@ -131,17 +131,7 @@ interface Line { start: number; indent: number; end: number }
 /** Offsets of the range, or undefined when only the position tree can tell. */
 function scanPath(text: string, doc: FastDocument, path: JsonPath): { start: number; end: number; exact: boolean } | undefined {
   if (doc.empty) return undefined;
-  // Content lines of the document (blank and comment-only lines left out).
-  const lines: Line[] = [];
-  let p = text.lastIndexOf('\n', doc.start - 1) + 1;
-  while (p < doc.end) {
-    const nl = text.indexOf('\n', p);
-    const end = nl < 0 || nl > doc.end ? doc.end : nl;
-    let i = p;
-    while (i < end && text.charCodeAt(i) === 32) i++;
-    if (i < end && text.charCodeAt(i) !== 35) lines.push({ start: p, indent: i - p, end });
-    p = end + 1;
-  }
+  const lines = contentLines(text, doc);
   if (lines.length === 0) return undefined;
   let found: { start: number; end: number } | undefined;
   let depth = 0;
@@ -248,6 +238,26 @@ function scanPath(text: string, doc: FastDocument, path: JsonPath): { start: num
   return { start: found.start, end: found.end, exact: depth === path.length };
 }
 
+const linesOf = new WeakMap<FastDocument, Line[]>();
+
+/** Content lines of a document (blank and comment-only lines left out), once per document. */
+function contentLines(text: string, doc: FastDocument): Line[] {
+  let lines = linesOf.get(doc);
+  if (lines) return lines;
+  lines = [];
+  let p = text.lastIndexOf('\n', doc.start - 1) + 1;
+  while (p < doc.end) {
+    const nl = text.indexOf('\n', p);
+    const end = nl < 0 || nl > doc.end ? doc.end : nl;
+    let i = p;
+    while (i < end && text.charCodeAt(i) === 32) i++;
+    if (i < end && text.charCodeAt(i) !== 35) lines.push({ start: p, indent: i - p, end });
+    p = end + 1;
+  }
+  linesOf.set(doc, lines);
+  return lines;
+}
+
 /** A block list item starts at `at` (`- `; an empty item was declined by the fast path). */
 function isItem(text: string, at: number): boolean {
   return text.charCodeAt(at) === 45 && text.charCodeAt(at + 1) === 32;
@@ -269,8 +279,8 @@ function keyAt(text: string, at: number, end: number): { key: string; colon: num
 
 /** End of a one-line plain scalar starting at `v`: before a ` #` comment and trailing spaces. */
 function plainEnd(text: string, v: number, end: number): number {
-  const hash = text.indexOf(' #', v);
-  let e = hash >= 0 && hash < end ? hash : end;
+  let e = end;
+  for (let i = v; i < end - 1; i++) if (text.charCodeAt(i) === 32 && text.charCodeAt(i + 1) === 35) { e = i; break; }
   while (e > v && text.charCodeAt(e - 1) === 32) e--;
   return e;
 }
