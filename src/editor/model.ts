@@ -5,6 +5,8 @@ import * as vscode from 'vscode';
 import { dirname, basename } from 'node:path';
 import type { GitOpsApp } from '../core/apps';
 import { RenderCache, renderApp, type RenderResult } from '../core/render';
+import { headCommit } from '../core/git/repo';
+import { loadDesired } from '../core/sync';
 import { loadWorkspace, type Workspace } from '../core/workspace';
 import { errorMessage, type Log } from './log';
 import { readSettings, type Settings } from './settings';
@@ -33,6 +35,7 @@ export class WorkspaceModel implements vscode.Disposable {
   lastLoadMs?: number;
 
   private readonly cache = new RenderCache();
+  private headRenders: { commit?: string; renders: Map<string, RenderResult> } = { renders: new Map() };
   private readonly disposables: vscode.Disposable[] = [];
   private kubeconfigWatchers: vscode.Disposable[] = [];
   private timer?: NodeJS.Timeout;
@@ -56,6 +59,8 @@ export class WorkspaceModel implements vscode.Disposable {
     };
     watch('**/*.{yaml,yml}');
     watch('**/Kustomization');
+    // A commit moves HEAD: the desired state (with desiredState HEAD) and sync labels change.
+    watch('.git/{HEAD,refs/heads/**}');
   }
 
   get root(): string { return this.folder.uri.fsPath; }
@@ -103,6 +108,10 @@ export class WorkspaceModel implements vscode.Disposable {
   }
 
   private fileChanged(uri: vscode.Uri): void {
+    if (uri.path.includes('/.git/')) {
+      if (this.settings.desiredState === 'HEAD') this.scheduleRefresh('HEAD moved');
+      return;
+    }
     this.changedFiles.add(uri.fsPath);
     this.scheduleRefresh(`file ${vscode.workspace.asRelativePath(uri)} changed`);
   }
@@ -148,12 +157,31 @@ export class WorkspaceModel implements vscode.Disposable {
     this.changeEmitter.fire({ apps: false, renders: true });
   }
 
-  /** Renders every app, two at a time (each may run kustomize or helm). */
+  /**
+   * Renders every app, two at a time (each may run kustomize or helm): the working tree, or
+   * with `desiredState: HEAD` the committed state (exported by the core, cached per commit).
+   */
   private async renderAll(ws: Workspace, signal: AbortSignal): Promise<void> {
     const queue = [...ws.discovery.apps];
+    const head = this.settings.desiredState === 'HEAD' ? await headCommit(this.root) : undefined;
+    if (head !== this.headRenders.commit) this.headRenders = { commit: head, renders: new Map() };
+    const renderOne = async (app: GitOpsApp): Promise<RenderResult> => {
+      if (!head) return renderApp(app, ws.repo, this.settings.toolchain, { cache: this.cache, signal });
+      const hit = this.headRenders.renders.get(app.id);
+      if (hit) return hit;
+      try {
+        const d = await this.log.timed(`render ${app.id} at HEAD ${head.slice(0, 8)}`, () => loadDesired(this.root, app.id, { revision: 'HEAD', kubeconfig: this.settings.kubeconfig, tools: this.settings.toolchain, signal }));
+        this.headRenders.renders.set(app.id, d.render);
+        return d.render;
+      } catch (e) {
+        // Not in HEAD yet (a new, uncommitted app): its working tree is all there is.
+        this.log.warn(`${app.id} at HEAD: ${errorMessage(e)}; using the working tree`);
+        return renderApp(app, ws.repo, this.settings.toolchain, { cache: this.cache, signal });
+      }
+    };
     const worker = async () => {
       for (let app = queue.shift(); app && !signal.aborted; app = queue.shift()) {
-        const r = await renderApp(app, ws.repo, this.settings.toolchain, { cache: this.cache, signal });
+        const r = await renderOne(app);
         if (signal.aborted) return;
         this.renders.set(app.id, r);
         if (!r.cached) this.log.info(`render ${app.id} (${r.renderer}): ${r.resources.length} resources, ${r.problems.length} problems, ${r.durationMs} ms`);

@@ -46,10 +46,16 @@ describe('editor: the example GitOps repo in a real VS Code', { timeout: 10 * 60
 
   it('syncs the platform app through the Apps view command and shows it Synced', async () => {
     await vs.vscode('vscode.commands.executeCommand("gitopsLens.syncApp", "kustomize/platform"); return true');
-    const text = await vs.page.locator('.monaco-dialog-box').waitFor({ state: 'visible', timeout: 60_000 }).then(() => vs.page.locator('.monaco-dialog-box').textContent());
-    if (/already in sync/.test(text ?? '')) return;
-    await clickDialogButton(vs, /^Sync$/);
-    await vs.waitFor('const t = await vscode.commands.executeCommand("gitopsLens._debug.tree"); const a = t.flatMap((c) => c.children).find((x) => x.label === "platform"); return a?.icon === "pass";', undefined, 60_000);
+    // Either the confirmation, or (when an earlier run synced it) a note that nothing is to be written.
+    const dialog = vs.page.locator('.monaco-dialog-box');
+    const already = vs.page.locator('.notification-list-item-message').filter({ hasText: /already in sync/ });
+    await dialog.or(already).first().waitFor({ state: 'visible', timeout: 90_000 }).catch(async (e) => {
+      await vs.screenshot('example-platform-sync-missing-dialog');
+      throw new Error(`${(e as Error).message}\nnotifications: ${JSON.stringify(await vs.notifications())}`);
+    });
+    if (await dialog.isVisible()) await clickDialogButton(vs, /^Sync$/);
+    await vs.waitFor('const t = await vscode.commands.executeCommand("gitopsLens._debug.tree"); const a = t.flatMap((c) => c.children).find((x) => x.label === "platform"); return a?.icon === "pass";', undefined, 60_000)
+      .catch(async (e) => { throw new Error(`${(e as Error).message}\n${JSON.stringify(await vs.executeCommand('gitopsLens._debug.live'))}`); });
     await vs.screenshot('example-platform-synced');
   });
 });
