@@ -1,3 +1,4 @@
+import { checkUniqueKeys } from './unique';
 import { FAILSAFE_SCHEMA, load, Type } from 'js-yaml';
 import { isMap, isPair, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 
@@ -216,7 +217,8 @@ function contentStart(text: string, from: number, to: number): number {
  * offsets; the same tree the full parse of the whole file yields for that document.
  */
 export function parseDocumentAt(text: string, doc: FastDocument): Document.Parsed {
-  const parsed = parseDocument(text.slice(doc.segStart, doc.segEnd), { prettyErrors: false, keepSourceTokens: false, uniqueKeys: true });
+  const parsed = parseDocument(text.slice(doc.segStart, doc.segEnd), { prettyErrors: false, keepSourceTokens: false, uniqueKeys: false });
+  checkUniqueKeys(parsed);
   const d = doc.segStart;
   if (d === 0) return parsed;
   parsed.range = [parsed.range[0] + d, parsed.range[1] + d, parsed.range[2] + d];

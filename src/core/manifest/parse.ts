@@ -1,3 +1,4 @@
+import { checkUniqueKeys } from './unique';
 import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isPair, type Document, type Node as YamlNode } from 'yaml';
 import { fastParse, parseDocumentAt, type FastDocument, type FastFile } from './fast';
 import { isKubeObject, resourceIdOf } from './identity';
@@ -56,9 +57,10 @@ export function fastDocument(file: ManifestFile, index: number): { doc: FastDocu
 
 function parseSyntax(text: string): ParsedSyntax {
   const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, keepSourceTokens: false, uniqueKeys: true });
+  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, keepSourceTokens: false, uniqueKeys: false });
   // parseAllDocuments returns an EmptyStream (not an array) for a stream with no documents.
   const documents = Array.isArray(parsed) ? parsed : [];
+  for (const d of documents) checkUniqueKeys(d);
   return { lineCounter, documents };
 }
 

@@ -89,3 +89,16 @@ test('comment-preserving edit changes only the value, byte for byte', () => {
   const flow = setValueInText(f, 3, ['metadata', 'namespace'], 'x');
   assert.equal(flow.ok, false);
 });
+
+test('a huge map on the full parse path (CRLF) parses, and a duplicate key in it is still an error at its line', { timeout: 120_000 }, () => {
+  const keys = Array.from({ length: 100_000 }, (_, i) => `  key${i}: v${i}`);
+  keys.push('  key42: again');
+  const text = ['apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: big}', 'data:', ...keys, ''].join('\r\n');
+  const f = parseManifestFile('/r/big.yaml', text);
+  assert.equal(f.documents[0].kind, 'invalid');
+  const dup = f.documents[0].problems.find((p) => /unique/i.test(p.message))!;
+  assert.equal(dup.range.start.line, 4 + 100_000);
+  const ok = parseManifestFile('/r/big.yaml', text.replace('\r\n  key42: again', ''));
+  assert.equal(ok.documents[0].kind, 'resource');
+  assert.equal(Object.keys((ok.documents[0].object as { data: object }).data).length, 100_000);
+});
