@@ -128,7 +128,8 @@ export class SyncCommands {
     });
     this.afterWrite();
     const counts = ['applied', 'pruned', 'unchanged', 'failed'].map((s) => [s, result.results.filter((r) => r.status === s).length] as const).filter(([, n]) => n).map(([s, n]) => `${n} ${s}`).join(', ');
-    const text = `${plan.appName} → ${plan.context}: ${result.outcome}${result.message ? ` — ${result.message}` : ''}${counts ? ` (${counts})` : ''} in ${(result.durationMs / 1000).toFixed(1)} s`;
+    // The core's message already counts the tasks; ours only stands in when it has none.
+    const text = `${plan.appName} → ${plan.context}: ${result.outcome} — ${result.message || counts || 'nothing to do'} (${(result.durationMs / 1000).toFixed(1)} s)`;
     for (const w of result.warnings) this.log.warn(`sync ${plan.appId}: ${w}`);
     for (const e of result.errors) this.log.error(`sync ${plan.appId}: ${e}`);
     const show = result.outcome === 'succeeded' ? vscode.window.showInformationMessage : result.outcome === 'cancelled' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;

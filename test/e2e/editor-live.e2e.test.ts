@@ -173,6 +173,7 @@ describe('editor: live drift, diff, revert and sync in a real VS Code', { timeou
     assert.match(rows[0].label, /apps\/api → admin/);
     assert.match(rows[0].description, /sync · succeeded/);
     assert.match(rows[1].description, /reapply · succeeded/);
+    await vs.waitForText('.pane-body .monaco-tl-row', /apps\/api → admin/, 15_000);
     await vs.screenshot('live-history');
   });
 });
