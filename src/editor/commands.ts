@@ -79,7 +79,9 @@ export function registerContextKeys(model: WorkspaceModel, presenter: Presenter,
     const contexts = [...new Set(model.apps.map((a) => model.contextOf(a)).filter((c): c is string => !!c))];
     const down = contexts.filter((c) => presenter.cluster(c).reachable === false);
     set('gitopsLens.allUnreachable', contexts.length > 0 && down.length === contexts.length);
-    appsView.message = down.length ? `Unreachable: ${down.join(', ')} — live status is Unknown until the cluster answers.` : undefined;
+    appsView.message = !model.trusted && model.apps.length
+      ? 'Restricted Mode: apps are read from the files only. Nothing is rendered, no cluster is contacted and nothing is written.'
+      : down.length ? `Unreachable: ${down.join(', ')} — live status is Unknown until the cluster answers.` : undefined;
   };
   update();
   return presenter.onDidChange(update);

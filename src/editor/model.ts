@@ -126,9 +126,16 @@ export class WorkspaceModel implements vscode.Disposable {
     this.changedFiles.clear();
     this.log.info(`load (${reason}), ${this.trusted ? 'trusted' : 'Restricted Mode'}`);
     if (!this.trusted) {
-      // Restricted Mode: no git (its config can run programs), no renderers, no cluster.
-      this.workspace = undefined;
+      // Restricted Mode: apps are read from the files alone — no git (a repo's git config can
+      // run programs), no renderers, no cluster.
       this.renders.clear();
+      try {
+        this.workspace = await this.log.timed(`read apps without executing anything ${this.root}`, () => loadWorkspace(this.root, { kubeconfig: this.settings.kubeconfig, noExec: true }));
+        this.error = undefined;
+      } catch (e) {
+        this.workspace = undefined;
+        this.error = (e as Error).message;
+      }
       this.phase = 'ready';
       this.changeEmitter.fire({ apps: true, renders: true });
       return;

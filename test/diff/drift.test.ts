@@ -2,8 +2,9 @@
 // ignore rules, Secret masking, tracking. Facts come from the fixture files written here.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { sharedTestCluster, type SharedCluster } from '../support/cluster';
-import { argoFixture, stamp, type DiffFixture } from './fixture';
+import { argoFixture, eventually, stamp, type DiffFixture } from './fixture';
 import { configMap, deployment, secret, service } from '../support/manifests';
 import { unifiedDiff, type AppDiff, type ResourceDiff } from '../../src/core/diff';
 
@@ -56,6 +57,31 @@ test('freshly synced app: every resource Synced by server-side diff (defaulting 
     // The Deployment has no strategy and the Service no protocol in Git: server defaults, no drift.
     assert.equal(byName(d, 'Service', 'web').changes.length, 0);
   } finally { close(); }
+});
+
+test('`kubectl scale` (the scale subresource): the change is attributed to kubectl (scale), with its time', async () => {
+  const { engine, close } = fx.engine();
+  try {
+    execFileSync('kubectl', ['--kubeconfig', cluster.kubeconfigPath, '-n', fx.namespace, 'scale', 'deployment/web', '--replicas=4'], { stdio: 'pipe' });
+    await eventually(async () => {
+      const d = await engine.diffApp(fx.app, await fx.render());
+      return byName(d, 'Deployment', 'web').changes[0]?.live === 4 ? true : undefined;
+    }, 15_000, 'scaled replicas seen');
+    const d = await engine.diffApp(fx.app, await fx.render());
+    const dep = byName(d, 'Deployment', 'web');
+    assert.deepEqual(dep.changes.map((c) => [c.path, c.desired, c.live]), [['spec.replicas', 2, 4]]);
+    assert.match(dep.changes[0].manager ?? '', /^kubectl.* \(scale\)$/);
+    // The time is whatever the server recorded for that write (it records none for subresource writes).
+    const live = JSON.parse(execFileSync('kubectl', ['--kubeconfig', cluster.kubeconfigPath, '-n', fx.namespace, 'get', 'deployment/web', '-o', 'json', '--show-managed-fields'], { encoding: 'utf8' }));
+    const entry = (live.metadata.managedFields as { manager: string; subresource?: string; time?: string }[]).find((m) => m.subresource === 'scale');
+    assert.ok(entry, 'kubectl scale left a managedFields entry for the scale subresource');
+    assert.equal(dep.changes[0].manager, `${entry.manager} (scale)`);
+    assert.equal(dep.changes[0].time, entry.time);
+    assert.equal(dep.changes[0].range?.start.line, REPLICAS_LINE);
+  } finally {
+    await fx.sync();
+    close();
+  }
 });
 
 test('scaled by another manager: OutOfSync with exactly spec.replicas, the manager and the source line', async () => {

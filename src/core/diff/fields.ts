@@ -24,11 +24,15 @@ export function managedFieldsOf(o: KubeObject): ManagedFieldsEntry[] {
   return Array.isArray(mf) ? (mf as ManagedFieldsEntry[]) : [];
 }
 
-/** The union of the field sets of the given manager(s) (all operations, main resource only). */
+/**
+ * The union of the field sets of the given manager(s), all operations. Writes through a
+ * subresource count too: `kubectl scale` and the HPA set spec.replicas through `scale`, and
+ * their entries name the main resource's fields.
+ */
 export function fieldSetOf(o: KubeObject, managers: (m: ManagedFieldsEntry) => boolean): FieldSet | undefined {
   let out: FieldSet | undefined;
   for (const e of managedFieldsOf(o)) {
-    if (e.subresource || !e.fieldsV1 || !managers(e)) continue;
+    if (!e.fieldsV1 || !managers(e)) continue;
     out = out ? mergeSets(out, e.fieldsV1) : e.fieldsV1;
   }
   return out;
@@ -118,7 +122,7 @@ export function setCovers(obj: unknown, set: FieldSet, path: JsonPath): boolean 
 
 /** Who owns `path` in the live object: the most recent writer among managers whose set covers it. */
 export function ownerOf(live: KubeObject, path: JsonPath, prefer?: (m: ManagedFieldsEntry) => boolean): ManagedFieldsEntry | undefined {
-  const candidates = managedFieldsOf(live).filter((e) => !e.subresource && e.fieldsV1 && setCovers(live, e.fieldsV1, path));
+  const candidates = managedFieldsOf(live).filter((e) => e.fieldsV1 && setCovers(live, e.fieldsV1, path));
   if (candidates.length === 0) return undefined;
   const preferred = prefer ? candidates.filter(prefer) : [];
   const pool = preferred.length ? preferred : candidates;

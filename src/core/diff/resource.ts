@@ -120,7 +120,7 @@ export function compareResource(input: CompareInput): CompareResult {
     const loc = input.locate?.(gitPath);
     const ch: FieldChange = { path: formatJsonPath(gitPath), jsonPath: gitPath, desired: deepClone(c.desired), live: deepClone(c.live) };
     if (loc) { ch.file = loc.file; ch.range = loc.range; }
-    if (owner?.manager) { ch.manager = owner.manager; ch.time = owner.time; ch.operation = owner.operation; }
+    if (owner?.manager) { ch.manager = owner.subresource ? `${owner.manager} (${owner.subresource})` : owner.manager; ch.time = owner.time; ch.operation = owner.operation; }
     return ch;
   });
   const idFields = { apiVersion: input.live.apiVersion, kind: input.live.kind };

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { parseManifestFile, type FileRole, type ManifestFile } from '../manifest';
 import { isGitRepo, listFiles, remoteUrls } from '../git/repo';
+import { remotesFromGitConfig } from '../git/config';
 
 import { KUSTOMIZATION_FILES, patchFilesOf } from './roles';
 
@@ -23,6 +24,11 @@ export interface RepoSnapshot {
 export interface LoadRepoOptions {
   /** Unsaved editor contents by absolute path; they win over the disk. */
   overrides?: Map<string, string>;
+  /**
+   * Run nothing (Restricted Mode): files are walked instead of listed by git, and remotes are
+   * read from `.git/config` as text.
+   */
+  noExec?: boolean;
   /** Extra repo URLs (from the repo config) that name this repository. */
   extraRemotes?: string[];
 }
@@ -50,7 +56,7 @@ function isYaml(rel: string): boolean {
 
 export async function loadRepo(rootIn: string, opts: LoadRepoOptions = {}): Promise<RepoSnapshot> {
   const root = resolve(rootIn);
-  const inGit = await isGitRepo(root);
+  const inGit = !opts.noExec && (await isGitRepo(root));
   const rels = (inGit ? await listFiles(root) : await walk(root)).filter((r) => !r.split('/').some((s) => SKIP_DIRS.has(s)));
   const chartDirs = new Set(rels.filter((r) => basename(r) === 'Chart.yaml').map((r) => dirname(join(root, r))));
   const yamlRels = rels.filter(isYaml);
@@ -72,7 +78,7 @@ export async function loadRepo(rootIn: string, opts: LoadRepoOptions = {}): Prom
   for (const [abs, text] of [...texts].sort(([a], [b]) => a.localeCompare(b))) {
     files.push(parseManifestFile(abs, text, roleOf(abs, chartDirs, patchFiles)));
   }
-  const remotes = [...new Set([...(inGit ? await remoteUrls(root) : []), ...(opts.extraRemotes ?? [])])];
+  const remotes = [...new Set([...(inGit ? await remoteUrls(root) : opts.noExec ? remotesFromGitConfig(root) : []), ...(opts.extraRemotes ?? [])])];
   return { root, remotes, files, byPath: new Map(files.map((f) => [f.file, f])), kustomizationDirs, chartDirs };
 }
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadRepo } from '../../../src/core/repo/scan';
@@ -59,5 +60,34 @@ test('loadRepo: a folder that is not a git repo is walked; no remotes', async ()
     assert.deepEqual([...repo.kustomizationDirs], [join(root, 'a')]);
   } finally {
     rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('loadRepo noExec (Restricted Mode): a hostile git config runs nothing; files and remotes are still read', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'gitops-lens-hostile-'));
+  const marker = join(root, '..', `${root.split('/').pop()}-ran`);
+  try {
+    execFileSync('git', ['init', '-q', root]);
+    execFileSync('git', ['-C', root, 'remote', 'add', 'origin', 'git@GitHub.com:example/hostile.git']);
+    // Any git command in this repo runs this program (git ls-files included).
+    const hook = join(root, 'hook.sh');
+    writeFileSync(hook, `#!/bin/sh\ntouch '${marker}'\n`, { mode: 0o755 });
+    execFileSync('git', ['-C', root, 'config', 'core.fsmonitor', hook]);
+    mkdirSync(join(root, 'app'));
+    writeFileSync(join(root, 'app/kustomization.yaml'), 'resources: [cm.yaml]\n');
+    writeFileSync(join(root, 'app/cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n');
+
+    const safe = await loadRepo(root, { noExec: true });
+    assert.ok(!existsSync(marker), 'noExec ran a program through git');
+    assert.deepEqual(safe.remotes, ['github.com/example/hostile']);
+    assert.ok(safe.byPath.has(join(root, 'app/cm.yaml')));
+    assert.ok(safe.kustomizationDirs.has(join(root, 'app')));
+
+    // The threat is real: the ordinary path (trusted workspaces only) runs it.
+    await loadRepo(root);
+    assert.ok(existsSync(marker), 'git did not run core.fsmonitor; the test no longer shows the threat');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+    rmSync(marker, { force: true });
   }
 });
