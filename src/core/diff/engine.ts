@@ -14,8 +14,9 @@ import type { CacheChange, GroupKind, LiveCache } from '../cluster/cache';
 import { ClusterError, isClusterError, type ClusterErrorInit } from '../cluster/errors';
 import { findResource, type Discovery } from '../cluster/discovery';
 import type { JsonPath, KubeObject, ManifestFile, Range, ResourceId } from '../manifest';
-import { describeId, locatePath, parseManifestFile, resourceIdOf, resourceKey } from '../manifest';
+import { describeId, parseManifestFile, resourceIdOf, resourceKey } from '../manifest';
 import type { RenderedResource, RenderResult } from '../render/types';
+import { locateField } from '../render/field-origin';
 import { compileIgnores, type CompiledIgnore } from './ignore';
 import { foldStringData } from './normalize';
 import { compareResource, normalizedView } from './resource';
@@ -83,6 +84,8 @@ export class DriftEngine {
   /** `group/kind/namespace` where dry-run was refused, with the refusal: not retried for a minute. */
   private readonly dryRunForbidden = new Map<string, { error: ClusterError; at: number }>();
   private readonly files = new Map<string, { text: string; file: ManifestFile }>();
+  /** The files each rendered resource's render read: where a patched field's value may be written. */
+  private readonly inputsOf = new WeakMap<RenderedResource, readonly string[]>();
   private readonly apps = new Map<string, AppState>();
   private readonly listeners = new Set<(d: AppDiff) => void>();
   private unsubscribe?: () => void;
@@ -104,6 +107,7 @@ export class DriftEngine {
     const state: AppState = this.apps.get(app.id) ?? { app, render, opts, keys: new Set(), kinds: new Set(), pairs: new Map() };
     Object.assign(state, { app, render, opts });
     this.apps.set(app.id, state);
+    for (const r of render.resources) this.inputsOf.set(r, render.inputs);
     const result = await this.compute(state);
     state.last = result;
     return result;
@@ -326,15 +330,14 @@ export class DriftEngine {
 
   private locate(r: RenderedResource, path: JsonPath): { file: string; range: Range } | undefined {
     if (!r.origin) return undefined;
-    const file = this.fileFor(r.origin.file);
-    if (!file) return undefined;
-    let loc = locatePath(file, r.origin.docIndex, path);
+    const inputs = this.inputsOf.get(r) ?? [];
+    let loc = locateField(r, path, inputs, (p) => this.fileFor(p));
     // A Secret value written as stringData in Git is compared as data.
     if (loc && !loc.exact && path[0] === 'data' && r.id.kind === 'Secret') {
-      const alt = locatePath(file, r.origin.docIndex, ['stringData', ...path.slice(1)]);
+      const alt = locateField(r, ['stringData', ...path.slice(1)], inputs, (p) => this.fileFor(p));
       if (alt?.exact) loc = alt;
     }
-    return loc ? { file: r.origin.file, range: loc.range } : undefined;
+    return loc ? { file: loc.file, range: loc.range } : undefined;
   }
 
   private fileFor(path: string): ManifestFile | undefined {
