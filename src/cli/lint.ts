@@ -3,6 +3,7 @@ import type { RenderedResource } from '../core/render/types';
 import { atLeast, findYamlFiles, gitRemoteURLs, Linter, lintPaths, lintRendered, loadLintConfig, mergeFindings, readManifestFile, type Finding, type Preset, type Severity } from '../core/policy';
 import type { ManifestFile } from '../core/manifest';
 import { toSarif } from './lint-sarif';
+import { liveSchemaSources } from './lint-live';
 import type { CliIO } from './run';
 
 /** Supplied by the caller (apps + render) to lint one app's rendered output: `--app NAME`. */
@@ -11,7 +12,8 @@ export type RenderAppHook = (name: string, root: string) => Promise<{ appId: str
 export interface LintHooks { renderApp?: RenderAppHook; version?: string }
 
 const USAGE = `usage: gitops-lens lint [paths...] [--app NAME] [--format text|json|sarif] [--preset default|restricted]
-                        [--fail-on error|warning|info] [--k8s-version X] [--root DIR]`;
+                        [--fail-on error|warning|info] [--k8s-version X] [--root DIR]
+                        [--context NAME]  also validate custom resources against that cluster's CRDs`;
 
 /**
  * `gitops-lens lint`: lints the YAML under the paths (default: the repo root), or one app's
@@ -20,7 +22,7 @@ const USAGE = `usage: gitops-lens lint [paths...] [--app NAME] [--format text|js
  */
 export async function runLint(args: string[], io: CliIO, hooks: LintHooks = {}): Promise<number> {
   const paths: string[] = [];
-  let format = 'text', preset: Preset | undefined, failOn: Severity = 'error', k8sVersion: string | undefined, app: string | undefined, root = io.cwd;
+  let format = 'text', preset: Preset | undefined, failOn: Severity = 'error', k8sVersion: string | undefined, app: string | undefined, root = io.cwd, context: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const val = () => { const v = args[++i]; if (v === undefined) throw new UsageError(`${a} needs a value`); return v; };
@@ -30,6 +32,7 @@ export async function runLint(args: string[], io: CliIO, hooks: LintHooks = {}):
       else if (a === '--fail-on') failOn = val() as Severity;
       else if (a === '--k8s-version') k8sVersion = val();
       else if (a === '--app') app = val();
+      else if (a === '--context') context = val();
       else if (a === '--root') root = resolve(io.cwd, val());
       else if (a === '-h' || a === '--help') { io.stdout.write(USAGE + '\n'); return 0; }
       else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
@@ -43,7 +46,9 @@ export async function runLint(args: string[], io: CliIO, hooks: LintHooks = {}):
 
   const { config, problems } = loadLintConfig(root);
   for (const p of problems) io.stderr.write(`gitops-lens lint: ${p.message}\n`);
-  const linter = new Linter({ root, preset, k8sVersion, config, repoURLs: gitRemoteURLs(root), fixes: format === 'json' });
+  const live = context ? await liveSchemaSources(context, io.env) : undefined;
+  if (live?.note) io.stderr.write(`gitops-lens lint: ${live.note}\n`);
+  const linter = new Linter({ root, preset, k8sVersion, config, repoURLs: gitRemoteURLs(root), fixes: format === 'json', schemaSources: live?.sources });
   for (const p of linter.problems) io.stderr.write(`gitops-lens lint: ${p}\n`);
 
   // The whole repo feeds the context (CRDs, policies, Flux sources); only the given paths are reported.
