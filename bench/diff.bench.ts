@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { startTestCluster } from '../test/support/cluster';
 import { clusterClientFromFile, LiveCache } from '../src/core/cluster';
-import { DriftEngine } from '../src/core/diff';
-import { parseManifestFile, type KubeObject } from '../src/core/manifest';
+import { applySetParentOf, DriftEngine, stampTracking } from '../src/core/diff';
+import { parseManifestFile, resourceIdOf, type KubeObject } from '../src/core/manifest';
 import type { GitOpsApp } from '../src/core/apps';
 import type { RenderedResource, RenderResult } from '../src/core/render';
 
@@ -65,7 +65,13 @@ async function main(): Promise<void> {
   try {
     const admin = clusterClientFromFile(cluster.kubeconfigPath, 'admin');
     await admin.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
-    const objs = objects();
+    const app: GitOpsApp = {
+      id: 'bench/app', name: 'bench', kind: 'directory', sources: [{ dir, local: true, renderer: 'directory' }],
+      destination: { namespace: NS, context: 'admin', resolution: 'config' }, tracking: 'applyset', automated: false, selfHeal: false,
+      autoPrune: false, syncOptions: [], ignoreDifferences: [], problems: [],
+    };
+    // As a sync applies them: with the app's tracking marks (here ApplySet membership).
+    const objs = objects().map((o) => stampTracking(app, o, resourceIdOf(o), applySetParentOf(app)));
     // Manifests in files of 100 documents, as a repo would hold them; origins from the parser.
     const resources: RenderedResource[] = [];
     for (let f = 0; f * 100 < objs.length; f++) {
@@ -79,11 +85,6 @@ async function main(): Promise<void> {
     await pool(objs, 8, (o) => admin.apply(o, { force: true }));
     const applyMs = performance.now() - t0;
 
-    const app: GitOpsApp = {
-      id: 'bench/app', name: 'bench', kind: 'directory', sources: [{ dir, local: true, renderer: 'directory' }],
-      destination: { namespace: NS, context: 'admin', resolution: 'config' }, tracking: 'applyset', automated: false, selfHeal: false,
-      autoPrune: false, syncOptions: [], ignoreDifferences: [], problems: [],
-    };
     const render: RenderResult = { appId: app.id, renderer: 'directory', ok: true, resources, problems: [], inputs: [], inputHash: 'bench', durationMs: 0, cached: false };
 
     (globalThis as { gc?: () => void }).gc?.();
