@@ -44,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   const history = new HistoryTree(model, log);
   const status = new StatusBar(model, presenter);
   const lint = registerLint(model, log);
+  context.subscriptions.push(live.onDidChangeClusterSchemas((c) => lint.service.setClusterSchemas(c.context, c.source)));
   const decorations = new DriftDecorations(model, live, vscode.Uri.joinPath(context.extensionUri, 'media'));
   const actions = () => ({ sync: model.trusted, revert: model.trusted });
   // After a write: the watch brings the live change; Git changes (revert, adopt) need a reload.

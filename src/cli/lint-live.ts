@@ -1,5 +1,5 @@
 import { createClusterClient, kubeconfigFiles, loadKubeconfig } from '../core/cluster';
-import { crdInfo, crdSchemaSource, type CrdInfo, type SchemaSource } from '../core/policy';
+import { clusterCrdSchemaSource, type SchemaSource } from '../core/policy';
 
 /**
  * Schemas of the custom resources a live cluster serves (`lint --context NAME`): its CRDs'
@@ -9,9 +9,8 @@ export async function liveSchemaSources(context: string, env: NodeJS.ProcessEnv)
   let client;
   try {
     client = createClusterClient(loadKubeconfig(kubeconfigFiles(undefined, env)), context);
-    const { items } = await client.list({ group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition' });
-    const crds = items.map((o) => crdInfo(o)).filter((c): c is CrdInfo => !!c);
-    return { sources: [crdSchemaSource(`cluster:${context}`, crds)], crds: crds.length };
+    const { source, crds } = await clusterCrdSchemaSource(context, client);
+    return { sources: [source], crds };
   } catch (e) {
     return { sources: [], crds: 0, note: `the CRD schemas of context "${context}" are not used: ${(e as Error).message}` };
   } finally {

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { relative } from 'node:path';
 import type { ManifestFile } from '../core/manifest';
-import { gitRemoteURLs, Linter, lintRendered, loadLintConfig, mergeFindings, readManifestFile, RULE_BY_ID, type Finding } from '../core/policy';
+import { gitRemoteURLs, Linter, type SchemaSource, lintRendered, loadLintConfig, mergeFindings, readManifestFile, RULE_BY_ID, type Finding } from '../core/policy';
 import { toRange, toSeverity } from './convert';
 import { errorMessage, type Log } from './log';
 import type { WorkspaceModel } from './model';
@@ -24,6 +24,8 @@ export class LintService implements vscode.Disposable {
   private readonly typing = new Map<string, NodeJS.Timeout>();
   private readonly disposables: vscode.Disposable[] = [];
   private generation = 0;
+  /** Schemas of connected clusters' CRDs, one source per context (asked before the workspace's). */
+  private readonly clusterSchemas = new Map<string, SchemaSource>();
   lastRunMs?: number;
   private readonly published = new vscode.EventEmitter<void>();
   /** Fires after findings were published (other diagnostics dedupe against them). */
@@ -75,9 +77,17 @@ export class LintService implements vscode.Disposable {
     const { config, problems } = loadLintConfig(root);
     for (const p of problems) this.log.warn(p.message);
     const remotes = this.model.workspace?.repo.remotes ?? gitRemoteURLs(root);
-    this.linter = new Linter({ root, preset: config.preset ?? this.model.settings.lintPreset, config, repoURLs: remotes, fixes: true });
+    this.linter = new Linter({ root, preset: config.preset ?? this.model.settings.lintPreset, config, repoURLs: remotes, fixes: true, schemaSources: [...this.clusterSchemas.values()] });
     for (const p of this.linter.problems) this.log.warn(`lint: ${p}`);
     return this.linter;
+  }
+
+  /** The CRD schemas a connected context serves (undefined: forget them); re-lints when they changed. */
+  setClusterSchemas(context: string, source: SchemaSource | undefined): void {
+    if (source) this.clusterSchemas.set(context, source);
+    else if (!this.clusterSchemas.delete(context)) return;
+    this.linter?.setSchemaSources([...this.clusterSchemas.values()]);
+    void this.lintWorkspace(source ? `CRD schemas of context ${context}` : `context ${context} disconnected`);
   }
 
   reset(): void {

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { GitOpsApp } from '../core/apps';
 import { createClusterClient, LiveCache, type ClusterClient, type ContextState, type Lookup, type ServerVersion } from '../core/cluster';
 import { DriftEngine, maskSecret, normalizedView, type AppDiff, type NormalizedPair, type ResourceDiff } from '../core/diff';
+import { clusterCrdSchemaSource, type SchemaSource } from '../core/policy';
 import { healthOf, rollUp, type Health } from '../core/health';
 import type { KubeObject, ResourceId } from '../core/manifest';
 import { errorMessage, type Log } from './log';
@@ -30,6 +31,9 @@ export interface LiveChange {
 export class LiveState implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<LiveChange>();
   readonly onDidChange = this.emitter.event;
+  private readonly schemaEmitter = new vscode.EventEmitter<{ context: string; source?: SchemaSource }>();
+  /** A connected context's CRD schemas (listed once per connection); no source: the context was closed. */
+  readonly onDidChangeClusterSchemas = this.schemaEmitter.event;
   private contexts = new Map<string, ContextEntry>();
   private kubeconfigKey = '';
   readonly diffs = new Map<string, AppDiff>();
@@ -74,6 +78,15 @@ export class LiveState implements vscode.Disposable {
       (v) => { entry.version = v; this.statusChanged(context); },
       (err) => { entry.versionError = errorMessage(err); this.statusChanged(context); },
     );
+    // The cache does not watch CRDs: their schemas are read once per connection.
+    void clusterCrdSchemaSource(context, client).then(
+      ({ source, crds }) => {
+        if (this.contexts.get(context) !== entry) return;
+        this.log.info(`context ${context}: ${crds} CRD schema${crds === 1 ? '' : 's'} used for validation`);
+        this.schemaEmitter.fire({ context, source });
+      },
+      (err) => { if (this.contexts.get(context) === entry) this.log.warn(`context ${context}: CRD schemas not used for validation: ${errorMessage(err)}`); },
+    );
     return e;
   }
 
@@ -102,7 +115,7 @@ export class LiveState implements vscode.Disposable {
       const ctx = this.model.contextOf(app);
       if (ctx) wanted.add(ctx);
     }
-    for (const [ctx, e] of this.contexts) if (!wanted.has(ctx)) { e.stop(); this.contexts.delete(ctx); }
+    for (const [ctx, e] of this.contexts) if (!wanted.has(ctx)) { e.stop(); this.contexts.delete(ctx); this.schemaEmitter.fire({ context: ctx }); }
     for (const id of [...this.diffs.keys()]) if (!this.model.apps.some((a) => a.id === id)) this.diffs.delete(id);
     await Promise.all(this.model.apps.map(async (app) => {
       const render = this.model.renders.get(app.id);
@@ -181,15 +194,18 @@ export class LiveState implements vscode.Disposable {
 
   client(context: string): ClusterClient | undefined { return this.entry(context)?.client; }
 
-  private closeAll(): void {
+  private closeAll(notify = true): void {
     for (const e of this.contexts.values()) e.stop();
+    const closed = [...this.contexts.keys()];
     this.contexts.clear();
+    if (notify) for (const context of closed) this.schemaEmitter.fire({ context });
   }
 
   dispose(): void {
     if (this.retry) clearTimeout(this.retry);
     this.sub.dispose();
-    this.closeAll();
+    this.closeAll(false);
     this.emitter.dispose();
+    this.schemaEmitter.dispose();
   }
 }

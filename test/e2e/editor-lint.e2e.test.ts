@@ -4,9 +4,12 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { clusterClientFromFile } from '../../src/core/cluster';
+import { sharedTestCluster } from '../support/cluster';
 import { launchVSCode, type VSCodeSession } from '../support/vscode';
-import { activationTimes, diagnostics, extensionDir, waitReady, webRepo } from '../editor/e2e-support';
+import { activationTimes, diagnostics, extensionDir, readOurLog, waitReady, webRepo } from '../editor/e2e-support';
 
 const POLICY = [
   'apiVersion: admissionregistration.k8s.io/v1',
@@ -130,5 +133,43 @@ describe('editor: policy diagnostics in a real VS Code', { timeout: 10 * 60_000 
       file, 20_000);
     assert.equal(d.line, 15, `on the broken expression: ${d.message}`);
     await vs.screenshot('editor-cel-error');
+  });
+
+  it('validates a custom resource against the CRD schema of the connected cluster', async () => {
+    const cluster = await sharedTestCluster();
+    const group = `e2elint${randomBytes(3).toString('hex')}.example.com`;
+    const client = clusterClientFromFile(cluster.adminKubeconfig);
+    const widget = `apiVersion: ${group}/v1\nkind: Widget\nmetadata:\n  name: w\n  namespace: default\nspec:\n  size: big\n  colour: red\n`;
+    let live: VSCodeSession | undefined;
+    let liveRepo: string | undefined;
+    try {
+      // The CRD lives only in the cluster, not in the repo.
+      await client.apply({
+        apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: `widgets.${group}` },
+        spec: {
+          group, scope: 'Namespaced', names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
+          versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } } }],
+        },
+      }, { force: true });
+      liveRepo = await webRepo({ 'crs/widget.yaml': widget });
+      const file = path.join(liveRepo, 'crs/widget.yaml');
+      live = await launchVSCode({ workspace: liveRepo, extensionDir: extensionDir(), bridge: true, trust: true, env: { KUBECONFIG: cluster.kubeconfigPath } });
+      await waitReady(live);
+      await live.openFile('crs/widget.yaml');
+      const schema = await live.waitFor<{ line: number; message: string }[]>(
+        'const d = vscode.languages.getDiagnostics(vscode.Uri.file(args)).filter((x) => x.code?.value === "schema").map((x) => ({ line: x.range.start.line + 1, message: x.message })); return d.length >= 2 && d;',
+        file, 60_000).catch(async (e) => { throw new Error(`${(e as Error).message}\ndiagnostics: ${JSON.stringify(await diagnostics(live!, file))}\nlog: ${(await readOurLog(live!)).slice(-3000)}`); });
+      const size = schema.find((d) => d.line === 7);
+      const colour = schema.find((d) => d.line === 8);
+      assert.ok(size && /integer/.test(size.message), `wrong type on the size: line: ${JSON.stringify(schema)}`);
+      assert.ok(colour && /unknown field "spec\.colour"/.test(colour.message), `unknown field on the colour: line: ${JSON.stringify(schema)}`);
+      assert.ok(!(await diagnostics(live, file)).some((d) => d.code === 'unknown-schema'), 'the cluster CRD gives Widget a schema');
+      assert.match(await readOurLog(live), /context admin: \d+ CRD schemas? used for validation/);
+    } finally {
+      await live?.close();
+      if (liveRepo) await fs.rm(liveRepo, { recursive: true, force: true });
+      await client.delete({ group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition', name: `widgets.${group}` }).catch(() => undefined);
+      client.close();
+    }
   });
 });

@@ -84,6 +84,12 @@ export class Linter {
   updateFile(file: ManifestFile): boolean { return this.index.update(file); }
   removeFile(path: string): boolean { return this.index.remove(path); }
 
+  /** Replaces the extra schema sources (e.g. a connected cluster's CRDs); the next lint uses them. */
+  setSchemaSources(sources: SchemaSource[]): void {
+    this.options.schemaSources = sources;
+    this.sourcesVersion = -1;
+  }
+
   private refresh(): void {
     if (this.sourcesVersion === this.index.version) return;
     const crds = this.index.crds();

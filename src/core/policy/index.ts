@@ -7,6 +7,7 @@ export { findYamlFiles, readManifestFile, roleForPath } from './scan';
 export { gitRemoteURLs, normalizeRepoURL } from './gitops/repo-urls';
 export { builtinSchemas, availableVersions, DEFAULT_K8S_VERSION } from './schema/bundle';
 export { crdSchemaSource, crdInfo, toValidationSchema, type CrdInfo } from './schema/crd';
+export { clusterCrdSchemaSource, type CrdLister } from './schema/live';
 export type { SchemaSource, JsonSchema } from './schema/types';
 export { kubernetesCelEnvironment, toCel } from './cel/library';
 export { parseDirectives, ignoredByAnnotations, KUBE_LINTER_CHECKS, POLARIS_CHECKS } from './ignore';
