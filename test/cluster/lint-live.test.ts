@@ -8,32 +8,19 @@ import { randomBytes } from 'node:crypto';
 import { clusterClientFromFile, type ClusterClient } from '../../src/core/cluster';
 import { sharedTestCluster, type SharedCluster } from '../support/cluster';
 import { runCliCaptured } from '../support/cli';
+import { invalidWidget, widgetCrd } from '../support/manifests';
 
 let cluster: SharedCluster;
 let client: ClusterClient;
 let root: string;
 const group = `lint${randomBytes(3).toString('hex')}.example.com`;
-const widget = `apiVersion: ${group}/v1
-kind: Widget
-metadata:
-  name: w
-  namespace: default
-spec:
-  size: big
-  colour: red
-`;
+const widget = invalidWidget(group);
 
 before(async () => {
   cluster = await sharedTestCluster();
   client = clusterClientFromFile(cluster.adminKubeconfig);
   // The CRD lives only in the cluster, not in the repo.
-  await client.apply({
-    apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: `widgets.${group}` },
-    spec: {
-      group, scope: 'Namespaced', names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
-      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } } }],
-    },
-  }, { force: true });
+  await client.apply(widgetCrd(group), { force: true });
   root = mkdtempSync(join(tmpdir(), 'gitops-lens-lint-live-'));
   mkdirSync(join(root, 'app'));
   writeFileSync(join(root, 'app/widget.yaml'), widget);

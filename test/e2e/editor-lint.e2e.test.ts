@@ -10,6 +10,7 @@ import { clusterClientFromFile } from '../../src/core/cluster';
 import { sharedTestCluster } from '../support/cluster';
 import { launchVSCode, type VSCodeSession } from '../support/vscode';
 import { activationTimes, diagnostics, extensionDir, readOurLog, waitReady, webRepo } from '../editor/e2e-support';
+import { invalidWidget, widgetCrd } from '../support/manifests';
 
 const POLICY = [
   'apiVersion: admissionregistration.k8s.io/v1',
@@ -139,18 +140,12 @@ describe('editor: policy diagnostics in a real VS Code', { timeout: 10 * 60_000 
     const cluster = await sharedTestCluster();
     const group = `e2elint${randomBytes(3).toString('hex')}.example.com`;
     const client = clusterClientFromFile(cluster.adminKubeconfig);
-    const widget = `apiVersion: ${group}/v1\nkind: Widget\nmetadata:\n  name: w\n  namespace: default\nspec:\n  size: big\n  colour: red\n`;
+    const widget = invalidWidget(group);
     let live: VSCodeSession | undefined;
     let liveRepo: string | undefined;
     try {
       // The CRD lives only in the cluster, not in the repo.
-      await client.apply({
-        apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: `widgets.${group}` },
-        spec: {
-          group, scope: 'Namespaced', names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
-          versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } } }],
-        },
-      }, { force: true });
+      await client.apply(widgetCrd(group), { force: true });
       liveRepo = await webRepo({ 'crs/widget.yaml': widget });
       const file = path.join(liveRepo, 'crs/widget.yaml');
       live = await launchVSCode({ workspace: liveRepo, extensionDir: extensionDir(), bridge: true, trust: true, env: { KUBECONFIG: cluster.kubeconfigPath } });

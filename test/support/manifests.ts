@@ -186,3 +186,21 @@ ${o.versionExtra ?? ''}      schema:
           type: object
 ${o.schema}`;
 }
+
+/**
+ * A `Widget` CRD of `group` whose schema types `spec.size` as an integer, and a Widget that
+ * breaks it twice: `size: big` (wrong type, line 7) and `colour: red` (unknown field, line 8).
+ */
+export function widgetCrd(group: string): { apiVersion: string; kind: string; metadata: { name: string }; spec: Record<string, unknown> } {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: `widgets.${group}` },
+    spec: {
+      group, scope: 'Namespaced', names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
+      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } } }],
+    },
+  };
+}
+
+export function invalidWidget(group: string): string {
+  return `apiVersion: ${group}/v1\nkind: Widget\nmetadata:\n  name: w\n  namespace: default\nspec:\n  size: big\n  colour: red\n`;
+}
