@@ -1,53 +1,19 @@
 // Smoke: a real VS Code (code-server) opens a kustomize repo, our extension activates in
 // the real extension host, and the harness can drive the UI and query the vscode API.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { findRepoRoot, gitInitCommit } from '../../scripts/vscode/code-server.mjs';
+import { gitInitCommit } from '../../scripts/vscode/code-server.mjs';
+import { EXTENSION_ID, extensionDir } from '../editor/e2e-support';
+import { deployment, kustomization } from '../support/manifests';
 import { launchVSCode, type VSCodeSession } from '../support/vscode';
-
-const EXTENSION_ID = 'gitops-lens.gitops-lens';
-
-/** The built extension: the repo root (package.json + dist/extension.js), or an override. */
-function extensionDir(): string {
-  const dir = process.env.GITOPS_LENS_E2E_EXTENSION_DIR ?? findRepoRoot();
-  if (!existsSync(path.join(dir, 'dist', 'extension.js'))) {
-    throw new Error(`${dir}/dist/extension.js is missing: run \`npm run build\` first`);
-  }
-  return dir;
-}
 
 async function kustomizeRepo(): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gitops-lens-smoke-'));
-  await fs.writeFile(
-    path.join(dir, 'kustomization.yaml'),
-    'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - deployment.yaml\n',
-  );
-  await fs.writeFile(
-    path.join(dir, 'deployment.yaml'),
-    [
-      'apiVersion: apps/v1',
-      'kind: Deployment',
-      'metadata:',
-      '  name: web',
-      '  namespace: default',
-      'spec:',
-      '  replicas: 2',
-      '  selector:',
-      '    matchLabels: { app: web }',
-      '  template:',
-      '    metadata:',
-      '      labels: { app: web }',
-      '    spec:',
-      '      containers:',
-      '        - name: web',
-      '          image: nginx:1.27',
-      '',
-    ].join('\n'),
-  );
+  await fs.writeFile(path.join(dir, 'kustomization.yaml'), kustomization({ resources: ['deployment.yaml'] }));
+  await fs.writeFile(path.join(dir, 'deployment.yaml'), deployment({ name: 'web', namespace: 'default', replicas: 2, image: 'nginx:1.27' }));
   await gitInitCommit(dir);
   return dir;
 }
