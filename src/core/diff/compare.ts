@@ -43,6 +43,20 @@ function keysOf(list: unknown[]): string[] | undefined {
   return new Set(keys).size === keys.length ? keys : undefined;
 }
 
+/**
+ * Two lists paired by merge key: for each item of `a` the index of its partner in `b` (-1 for
+ * none), then the indexes of `b` that no item of `a` names, in `b`'s order. Undefined when
+ * either list cannot be keyed.
+ */
+function pairByKey(a: unknown[], b: unknown[]): { partner: number[]; unpaired: number[] } | undefined {
+  const ak = keysOf(a);
+  const bk = keysOf(b);
+  if (!ak || !bk) return undefined;
+  const bIndex = new Map(bk.map((k, i) => [k, i]));
+  const inA = new Set(ak);
+  return { partner: ak.map((k) => bIndex.get(k) ?? -1), unpaired: bk.flatMap((k, i) => (inA.has(k) ? [] : [i])) };
+}
+
 function scalarEqual(a: unknown, b: unknown, path: JsonPath): boolean {
   if (a === b) return true;
   if (isQuantityPath(path)) {
@@ -64,18 +78,10 @@ export function diffValues(desired: unknown, live: unknown, path: JsonPath = [])
     return out;
   }
   if (Array.isArray(desired) && Array.isArray(live)) {
-    const dk = keysOf(desired);
-    const lk = keysOf(live);
-    if (dk && lk) {
-      const out: RawChange[] = [];
-      const liveByKey = new Map(lk.map((k, i) => [k, i]));
-      dk.forEach((k, i) => {
-        const li = liveByKey.get(k);
-        out.push(...diffValues(desired[i], li === undefined ? undefined : live[li], [...path, i]));
-      });
-      const dset = new Set(dk);
-      let appended = desired.length;
-      lk.forEach((k, i) => { if (!dset.has(k)) out.push({ path: [...path, appended++], live: live[i] }); });
+    const p = pairByKey(desired, live);
+    if (p) {
+      const out = p.partner.flatMap((li, i) => diffValues(desired[i], li < 0 ? undefined : live[li], [...path, i]));
+      p.unpaired.forEach((li, n) => out.push({ path: [...path, desired.length + n], live: live[li] }));
       return out;
     }
     const objects = desired.every(isPlainObject) && live.every(isPlainObject);
@@ -96,15 +102,11 @@ export function projectOnto(desired: unknown, live: unknown): unknown {
     return out;
   }
   if (Array.isArray(desired) && Array.isArray(live)) {
-    const dk = keysOf(desired);
-    const lk = keysOf(live);
-    if (dk && lk) {
-      const byKey = new Map(lk.map((k, i) => [k, live[i]]));
+    const p = pairByKey(desired, live);
+    if (p) {
       // Items only in live stay (as extra items they are drift of a list Git sets), in live order after the paired ones.
-      const paired = dk.filter((k) => byKey.has(k)).map((k) => projectOnto(desired[dk.indexOf(k)], byKey.get(k)));
-      const dset = new Set(dk);
-      const extra = lk.filter((k) => !dset.has(k)).map((k) => byKey.get(k));
-      return [...paired, ...extra];
+      const paired = p.partner.flatMap((li, i) => (li < 0 ? [] : [projectOnto(desired[i], live[li])]));
+      return [...paired, ...p.unpaired.map((li) => live[li])];
     }
     if (desired.every(isPlainObject) && live.every(isPlainObject) && desired.length === live.length) return desired.map((d, i) => projectOnto(d, live[i]));
     return live;
