@@ -2,10 +2,11 @@
 // into out/bench and run in its own node process, so one benchmark's heap never skews another's.
 // Each prints its own table comparing GitOps Lens with the standard tools on the same input.
 import { build } from 'esbuild';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { ensureTools } from './tools/tool-env.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 process.chdir(root);
@@ -14,13 +15,7 @@ const benches = readdirSync('bench').filter((f) => f.endsWith('.bench.ts') && (f
 console.log(`machine: ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, node ${process.version}`);
 
 const env = { ...process.env };
-if (existsSync('scripts/tools/ensure-tools.sh')) {
-  const out = execFileSync('bash', ['scripts/tools/ensure-tools.sh'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  for (const line of out.split('\n')) {
-    const m = /^([a-z-]+)=(\/.+)$/.exec(line.trim());
-    if (m) env[`GITOPS_LENS_TOOL_${m[1].replace(/-/g, '_').toUpperCase()}`] = m[2];
-  }
-}
+Object.assign(env, ensureTools(root).env);
 
 let failed = 0;
 for (const b of benches) {

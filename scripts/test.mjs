@@ -7,6 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { ensureTools } from './tools/tool-env.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 process.chdir(root);
@@ -34,15 +35,10 @@ const needs = (re) => tests.some((f) => re.test(f));
 // Real binaries (helm, kustomize, ...) are built from Go modules into a cache once; their
 // paths reach the tests through the environment so no test process builds them again.
 const env = { ...process.env };
-if (existsSync('scripts/tools/ensure-tools.sh')) {
-  step('tools');
-  const out = execFileSync('bash', ['scripts/tools/ensure-tools.sh'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  for (const line of out.split('\n')) {
-    const m = /^([a-z-]+)=(\/.+)$/.exec(line.trim());
-    if (m) env[`GITOPS_LENS_TOOL_${m[1].replace(/-/g, '_').toUpperCase()}`] = m[2];
-  }
-  console.log(out.trim());
-}
+step('tools');
+const tools = ensureTools(root);
+Object.assign(env, tools.env);
+console.log(tools.stdout.trim());
 
 let clusterState;
 if (needs(/test\/(cluster|diff|sync|e2e|editor|health)/) && !env.GITOPS_LENS_TEST_KUBECONFIG && existsSync('scripts/cluster/up.mjs')) {
