@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
-import { simpleGit } from 'simple-git';
 import { run } from '../exec/run';
 import { git } from './repo';
 
@@ -85,8 +84,7 @@ export async function commitsTouching(root: string, files: string[], opts: { max
   const top = await repoTop(root);
   const specs = toPathspecs(top, files);
   if (specs.length === 0) return [];
-  // simple-git's log() takes one file; its raw interface takes the full pathspec list.
-  const raw = await simpleGit(top).raw(['log', `--max-count=${opts.maxCount ?? 50}`, '--format=%H%x1f%h%x1f%an%x1f%ae%x1f%cI%x1f%s%x1e', opts.rev ?? 'HEAD', '--', ...specs]);
+  const raw = await git(top, ['log', `--max-count=${opts.maxCount ?? 50}`, '--format=%H%x1f%h%x1f%an%x1f%ae%x1f%cI%x1f%s%x1e', opts.rev ?? 'HEAD', '--', ...specs]);
   return parseLog(raw);
 }
 
@@ -131,19 +129,18 @@ export interface RevertOutcome {
  */
 export async function revertCommits(root: string, commits: CommitInfo[]): Promise<RevertOutcome> {
   const top = await repoTop(root);
-  const sg = simpleGit(top);
   if (commits.length === 0) return { ok: false, commits: [], reverted: [], message: 'nothing to revert' };
-  const status = await sg.status();
-  if (!status.isClean()) return { ok: false, commits: [], reverted: [], message: 'the working tree has uncommitted changes; commit or stash them before reverting' };
-  const before = (await sg.revparse(['HEAD'])).trim();
+  const status = await git(top, ['status', '--porcelain=v1']);
+  if (status.trim()) return { ok: false, commits: [], reverted: [], message: 'the working tree has uncommitted changes; commit or stash them before reverting' };
+  const before = (await git(top, ['rev-parse', 'HEAD'])).trim();
   try {
-    await sg.raw(['revert', '--no-edit', ...commits.map((c) => c.hash)]);
+    await git(top, ['revert', '--no-edit', ...commits.map((c) => c.hash)]);
   } catch (e) {
     // --abort returns to the state before the whole sequence, including earlier reverts of it.
-    await sg.raw(['revert', '--abort']).catch(() => undefined);
+    await git(top, ['revert', '--abort']).catch(() => undefined);
     return { ok: false, commits: [], reverted: [], message: `git revert failed: ${(e as Error).message.trim().split('\n').slice(0, 6).join(' ')}` };
   }
-  const created = (await sg.raw(['rev-list', `${before}..HEAD`])).split('\n').filter(Boolean).reverse();
+  const created = (await git(top, ['rev-list', `${before}..HEAD`])).split('\n').filter(Boolean).reverse();
   return { ok: true, commits: created, reverted: commits, message: `created ${created.length} revert commit(s) on top of ${before.slice(0, 8)}; review and push them` };
 }
 

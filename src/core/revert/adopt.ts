@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { simpleGit } from 'simple-git';
 import type { ClusterClient } from '../cluster';
+import { git } from '../git/repo';
 import { formatJsonPath, isNamespacedKind, locatePath, parseJsonPath, parseManifestFile, resourceKey, setValueInText, type JsonPath, type KubeObject } from '../manifest';
 import { roleOf } from '../repo/scan';
 import type { RenderedResource } from '../render/types';
@@ -80,10 +80,9 @@ export async function adoptValue(repoRoot: string, res: RenderedResource, segs: 
   await writeFile(origin.file, edit.text);
   let committed: string | undefined;
   if (opts.commit) {
-    const sg = simpleGit(repoRoot);
     const msg = typeof opts.commit === 'string' ? opts.commit : `Adopt live ${shown} of ${res.id.kind} ${res.id.name}`;
-    await sg.raw(['commit', '-m', msg, '--', origin.file]);
-    committed = (await sg.revparse(['HEAD'])).trim();
+    await git(repoRoot, ['commit', '-m', msg, '--', origin.file]);
+    committed = (await git(repoRoot, ['rev-parse', 'HEAD'])).trim();
   }
   return { ok: true, file: origin.file, line: line + 1, before: inSource.value, after: value, text: edit.text, committed };
 }
