@@ -1,5 +1,4 @@
 import { dirname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { KubeObject } from '../manifest';
 import { arr, declarationOf, isDir, isThisRepo, obj, problemAt, rendererFor, repoPath, str, type DeclContext } from './declare';
 import type { AppProblem, AppSource, GitOpsApp, IgnoreDifference } from './types';
@@ -160,9 +159,4 @@ function substitute(v: unknown, params: Record<string, unknown>, goTemplate: boo
   if (Array.isArray(v)) return v.map((x) => substitute(x, params, goTemplate, warn));
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [substitute(k, params, goTemplate, warn) as string, substitute(x, params, goTemplate, warn)]));
   return v;
-}
-
-export function parseValuesText(text: string): Record<string, unknown> {
-  const v = parseYaml(text);
-  return v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
 }

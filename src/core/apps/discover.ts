@@ -107,7 +107,7 @@ function plainRoots(repo: RepoSnapshot, apps: GitOpsApp[]): GitOpsApp[] {
 }
 
 /** Folders a kustomization pulls in through resources, bases and components. */
-export function referencedDirs(repo: RepoSnapshot, dir: string): string[] {
+function referencedDirs(repo: RepoSnapshot, dir: string): string[] {
   const file = KUSTOMIZATION_FILES.map((f) => repo.byPath.get(join(dir, f))).find(Boolean);
   if (!file) return [];
   let k: Record<string, unknown>;

@@ -1,4 +1,3 @@
 export * from './types';
-export { discoverApps, childApps, referencedDirs, type Discovery } from './discover';
+export { discoverApps, childApps, type Discovery } from './discover';
 export { readRepoConfig, CONFIG_FILE, type RepoConfig } from './config';
-export { resolveDestination } from './destination';

@@ -1,5 +1,5 @@
 import { checkUniqueKeys } from './unique';
-import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isPair, type Document, type Node as YamlNode } from 'yaml';
+import { LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
 import { fastParse, parseDocumentAt, type FastDocument, type FastFile } from './fast';
 import { isKubeObject, resourceIdOf } from './identity';
 import type { FileRole, ManifestDocument, ManifestFile, ManifestProblem, Position, Range } from './types';
@@ -144,15 +144,3 @@ export function documentValueOf(file: ManifestFile, index: number): unknown {
   if (!doc || doc.errors.length) return undefined;
   try { return doc.toJS({ maxAliasCount: 100 }); } catch { return undefined; }
 }
-
-/** Every resource document of a file. */
-export function resourcesOf(file: ManifestFile): ManifestDocument[] {
-  return file.documents.filter((d) => d.kind === 'resource');
-}
-
-export function allProblems(file: ManifestFile): ManifestProblem[] {
-  return [...file.problems, ...file.documents.flatMap((d) => d.problems)];
-}
-
-export type { YamlNode };
-export { isMap, isSeq, isScalar, isPair };

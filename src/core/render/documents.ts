@@ -1,6 +1,6 @@
 import { parseAllDocuments } from 'yaml';
-import { isKubeObject, resourceIdOf, type KubeObject } from '../manifest';
-import type { RenderedResource, RenderProblem } from './types';
+import { isKubeObject, type KubeObject } from '../manifest';
+import type { RenderProblem } from './types';
 
 /** Parses a renderer's YAML stream; `List` kinds are flattened as kubectl does. */
 export function parseRenderedStream(text: string, what: string): { objects: KubeObject[]; problems: RenderProblem[] } {
@@ -19,8 +19,4 @@ export function parseRenderedStream(text: string, what: string): { objects: Kube
     } else if (isKubeObject(v)) objects.push(v);
   }
   return { objects, problems };
-}
-
-export function toRendered(object: KubeObject): RenderedResource {
-  return { object, id: resourceIdOf(object) };
 }

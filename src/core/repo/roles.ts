@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
@@ -50,8 +50,4 @@ export function isKustomizePatch(file: string, levels = 3): boolean {
     d = up;
   }
   return false;
-}
-
-export function isKustomizationFile(file: string): boolean {
-  return KUSTOMIZATION_FILES.includes(basename(file));
 }
