@@ -1,6 +1,5 @@
 // Apps view: cluster (kubeconfig context) → app → resource. Observes the model.
 import * as vscode from 'vscode';
-import { relative } from 'node:path';
 import type { GitOpsApp } from '../../core/apps';
 import { describeId } from '../../core/manifest';
 import { toRange } from '../convert';
@@ -97,8 +96,4 @@ export class AppsTree implements vscode.TreeDataProvider<AppsNode>, vscode.Dispo
     this.sub.dispose();
     this.emitter.dispose();
   }
-}
-
-export function relativePath(root: string, file: string | undefined): string {
-  return file ? relative(root, file) : '';
 }
