@@ -31,7 +31,6 @@ export class WorkspaceModel implements vscode.Disposable {
   error?: string;
   readonly renders = new Map<string, RenderResult>();
   settings: Settings;
-  loadedAt?: Date;
   lastLoadMs?: number;
 
   private readonly cache = new RenderCache();
@@ -153,7 +152,6 @@ export class WorkspaceModel implements vscode.Disposable {
       for (const id of [...this.renders.keys()]) if (!ws.discovery.apps.some((a) => a.id === id)) this.renders.delete(id);
       await this.renderAll(ws, abort.signal);
       this.phase = 'ready';
-      this.loadedAt = new Date();
       this.lastLoadMs = Date.now() - started;
       this.log.info(`workspace ready in ${this.lastLoadMs} ms${appsChanged ? ' (app list changed)' : ''}`);
     } catch (e) {
