@@ -1,5 +1,6 @@
 // Status → ThemeIcon + ThemeColor, one table so every view and marker agrees.
 import * as vscode from 'vscode';
+import type { JournalEntry } from '../core/journal';
 
 export type SyncStatusName = 'Synced' | 'OutOfSync' | 'Missing' | 'Extra' | 'Unknown' | 'RenderFailed' | 'NotRendered' | 'Rendered';
 export type HealthName = 'Healthy' | 'Progressing' | 'Degraded' | 'Suspended' | 'Missing' | 'Unknown';
@@ -15,26 +16,24 @@ const SYNC: Record<SyncStatusName, [string, string | undefined]> = {
   Rendered: ['file-code', undefined],
 };
 
-const HEALTH: Record<HealthName, [string, string | undefined]> = {
-  Healthy: ['heart', 'testing.iconPassed'],
-  Progressing: ['sync', 'editorInfo.foreground'],
-  Degraded: ['heart-filled', 'errorForeground'],
-  Suspended: ['debug-pause', 'disabledForeground'],
-  Missing: ['circle-slash', 'disabledForeground'],
-  Unknown: ['question', 'disabledForeground'],
+/** A sync journal entry's outcome (Sync History view). */
+const OUTCOME: Record<JournalEntry['outcome'], [string, string]> = {
+  succeeded: ['pass', 'testing.iconPassed'],
+  failed: ['error', 'errorForeground'],
+  cancelled: ['circle-slash', 'disabledForeground'],
+  refused: ['shield', 'editorWarning.foreground'],
+  requested: ['sync', 'editorInfo.foreground'],
+  observed: ['eye', 'editorInfo.foreground'],
 };
 
+function themeIcon([id, color]: [string, string | undefined]): vscode.ThemeIcon {
+  return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
+}
+
 export function syncIcon(s: SyncStatusName): vscode.ThemeIcon {
-  const [id, color] = SYNC[s];
-  return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
+  return themeIcon(SYNC[s]);
 }
 
-export function healthIcon(h: HealthName): vscode.ThemeIcon {
-  const [id, color] = HEALTH[h];
-  return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
-}
-
-export function syncColor(s: SyncStatusName): vscode.ThemeColor | undefined {
-  const c = SYNC[s][1];
-  return c ? new vscode.ThemeColor(c) : undefined;
+export function outcomeIcon(o: JournalEntry['outcome']): vscode.ThemeIcon {
+  return themeIcon(OUTCOME[o]);
 }

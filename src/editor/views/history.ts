@@ -1,20 +1,12 @@
 // Sync History view: the core's journal of this repo, newest first, each entry expandable to its tasks.
 import * as vscode from 'vscode';
 import { journalPath, readJournal, type JournalEntry, type JournalTask } from '../../core/journal';
+import { outcomeIcon } from '../icons';
 import { errorMessage, type Log } from '../log';
 import type { WorkspaceModel } from '../model';
 import { ago } from '../presenter';
 
 export type HistoryNode = { kind: 'entry'; entry: JournalEntry } | { kind: 'task'; task: JournalTask };
-
-const OUTCOME_ICON: Record<JournalEntry['outcome'], [string, string]> = {
-  succeeded: ['pass', 'testing.iconPassed'],
-  failed: ['error', 'errorForeground'],
-  cancelled: ['circle-slash', 'disabledForeground'],
-  refused: ['shield', 'editorWarning.foreground'],
-  requested: ['sync', 'editorInfo.foreground'],
-  observed: ['eye', 'editorInfo.foreground'],
-};
 
 export class HistoryTree implements vscode.TreeDataProvider<HistoryNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
@@ -64,8 +56,7 @@ export class HistoryTree implements vscode.TreeDataProvider<HistoryNode>, vscode
     const e = node.entry;
     const item = new vscode.TreeItem(`${e.appName ?? e.app} → ${e.context}`, e.tasks.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.description = `${e.type} · ${e.outcome} · ${ago(e.time)}`;
-    const [icon, color] = OUTCOME_ICON[e.outcome];
-    item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
+    item.iconPath = outcomeIcon(e.outcome);
     const md = new vscode.MarkdownString(`**${e.type}** of \`${e.app}\` to \`${e.context}\`: **${e.outcome}**\n\n${e.message}\n\n- ${e.time} · ${(e.durationMs / 1000).toFixed(1)} s · ${e.user.name ?? 'unknown user'}\n- revision: ${e.revision ?? e.commit?.slice(0, 8) ?? 'unknown'}${e.uncommitted ? ' (uncommitted changes)' : ''}${e.prune ? '\n- with prune' : ''}${e.forced ? '\n- forced' : ''}`);
     for (const w of e.warnings ?? []) md.appendMarkdown(`\n- ⚠ ${w}`);
     for (const err of e.errors) md.appendMarkdown(`\n- ✖ ${err}`);
