@@ -2,7 +2,7 @@
 // rendered (`gitops-lens-desired:`), both normalized with Secret values masked; Compare
 // with Live and Open Live Resource open them in the native (diff) editor.
 import * as vscode from 'vscode';
-import { stringify } from 'yaml';
+import { toYaml } from '../core/diff';
 import type { KubeObject } from '../core/manifest';
 import type { LiveState } from './live';
 import type { WorkspaceModel } from './model';
@@ -20,8 +20,8 @@ export function resourceUri(scheme: string, r: ResolvedResource, context: string
   });
 }
 
-function toYaml(o: KubeObject | undefined, what: string): string {
-  return o ? stringify(o, { lineWidth: 0 }) : `# ${what}\n`;
+function yamlOr(o: KubeObject | undefined, what: string): string {
+  return o ? toYaml(o) : `# ${what}\n`;
 }
 
 export class ResourceDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
@@ -43,11 +43,11 @@ export class ResourceDocuments implements vscode.TextDocumentContentProvider, vs
     const key = q.get('key') ?? '';
     const context = this.model.contextOf(app);
     const pair = this.live.pair(app, key);
-    if (this.scheme === DESIRED_SCHEME) return toYaml(pair?.desired, 'not in Git (the app does not render this resource)');
-    if (pair?.live) return toYaml(pair.live, '');
+    if (this.scheme === DESIRED_SCHEME) return yamlOr(pair?.desired, 'not in Git (the app does not render this resource)');
+    if (pair?.live) return yamlOr(pair.live, '');
     const diff = this.live.diffOf(app)?.resources.find((r) => r.key === key);
     const view = context && diff ? this.live.liveView(context, diff.id) : undefined;
-    if (view) return toYaml(view, '');
+    if (view) return yamlOr(view, '');
     return `# ${diff?.status === 'Unknown' ? `live state unknown: ${diff.note ?? 'the cluster did not answer'}` : 'not in the cluster'} (context ${context ?? 'none'})\n`;
   }
 
