@@ -85,6 +85,11 @@ export class WorkspaceModel implements vscode.Disposable {
     return this.apps.filter((a) => a.declaredIn?.file === file || this.renders.get(a.id)?.inputs.includes(file) || this.renders.get(a.id)?.resources.some((r) => r.origin?.file === file));
   }
 
+  /** The files whose commits make up an app's history: what its render read, and its declaration. */
+  inputsOf(app: GitOpsApp): string[] {
+    return [...(this.renders.get(app.id)?.inputs ?? []), ...(app.declaredIn ? [app.declaredIn.file] : [])];
+  }
+
   /** Schedules a reload after a quiet period; bursts of file events collapse into one. */
   scheduleRefresh(reason: string, delay = DEBOUNCE_MS): void {
     if (this.timer) clearTimeout(this.timer);

@@ -74,7 +74,7 @@ export function registerRevertCommands(model: WorkspaceModel, live: LiveState, l
     run('gitopsLens.revertLastGitChange', async (arg) => {
       const app = await resolveApp(model, arg, 'Revert the last Git change of which app?');
       if (!app) return undefined;
-      const inputs = [...(model.renders.get(app.id)?.inputs ?? []), ...(app.declaredIn ? [app.declaredIn.file] : [])];
+      const inputs = model.inputsOf(app);
       const [last] = inputs.length ? await commitsTouching(model.root, inputs, { maxCount: 1 }) : [];
       if (!last) {
         void vscode.window.showInformationMessage(`GitOps Lens: no commit changed ${app.name}.`);
@@ -90,7 +90,7 @@ export function registerRevertCommands(model: WorkspaceModel, live: LiveState, l
     run('gitopsLens.rollbackToRevision', async (arg) => {
       const app = await resolveApp(model, arg, 'Roll back which app?');
       if (!app) return undefined;
-      const inputs = [...(model.renders.get(app.id)?.inputs ?? []), ...(app.declaredIn ? [app.declaredIn.file] : [])];
+      const inputs = model.inputsOf(app);
       const commits = await commitsTouching(model.root, inputs, { maxCount: 30 });
       const pick = await vscode.window.showQuickPick(commits.map((c) => ({ label: c.shortHash, description: c.subject, detail: `${c.author} · ${c.date}`, c })), { placeHolder: `Roll ${app.name} back to which revision? (commits that changed it)` });
       if (!pick) return undefined;

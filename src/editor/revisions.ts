@@ -22,7 +22,7 @@ export function registerRevisionCommands(model: WorkspaceModel, log: Log): vscod
       const app = await resolveApp(model, arg, 'Compare two revisions of which app?');
       if (!app) return undefined;
       try {
-        const inputs = [...(model.renders.get(app.id)?.inputs ?? []), ...(app.declaredIn ? [app.declaredIn.file] : [])];
+        const inputs = model.inputsOf(app);
         const commits = await commitsTouching(model.root, inputs, { maxCount: 30 });
         const items = [{ label: 'HEAD', description: 'the branch head', rev: 'HEAD' }, ...commits.map((c) => ({ label: c.shortHash, description: c.subject, detail: `${c.author} · ${c.date}`, rev: c.hash }))];
         const from = await vscode.window.showQuickPick(items, { placeHolder: `${app.name}: compare FROM which revision?` });
