@@ -1,12 +1,13 @@
-import { describeId, resourceIdOf as resourceIdOfObj, locatePath, resourceKey, type JsonPath, type KubeObject, type ManifestDocument, type ManifestFile, type Range, type ResourceId } from '../manifest';
-import { formatJsonPath } from '../manifest';
+import { describeId, formatJsonPath, resourceIdOf as resourceIdOfObj, locatePath, resourceKey, type JsonPath, type KubeObject, type ManifestDocument, type ManifestFile, type Range } from '../manifest';
 import { locateRange } from '../manifest/paths';
 import { emptyConfig, ignoredByConfig, severityOf, type LintConfig } from './config';
 import { deprecationOf } from './deprecations';
 import { ignoreDirectiveFix, setValueFix } from './fixes';
 import { cachedExists, checkArgoApplication, checkFluxKustomization, checkKustomization, type GitOpsContext } from './gitops/checks';
 import { directiveSilences, ignoredByAnnotations, parseDirectives, type IgnoreDirective } from './ignore';
-import { documentValue, RepoIndex } from './repo-index';
+import { documentValueOf } from '../manifest/parse';
+import { RepoIndex } from './repo-index';
+import { dig } from './rules/podspec';
 import { checkObjects } from './rules/objects';
 import { checkPodSecurity } from './rules/pod-security';
 import { checkWorkload } from './rules/workload';
@@ -116,7 +117,7 @@ export class Linter {
     for (const doc of file.documents) {
       for (const p of doc.problems) this.push(out, { ruleId: 'yaml', severity: p.severity, message: p.message, file: file.file, range: p.range }, directives);
       if (file.role === 'kustomization' && doc.kind === 'non-kubernetes') {
-        const k = documentValue(file, doc.index);
+        const k = documentValueOf(file, doc.index);
         if (k && typeof k === 'object') for (const r of checkKustomization(k as Record<string, unknown>, file.file, this.gitopsContext())) this.emit(out, r, file, doc, directives, undefined);
         continue;
       }
@@ -211,15 +212,11 @@ export function sortFindings(fs: Finding[]): Finding[] {
 /** Findings at or above a severity. */
 export function atLeast(fs: Finding[], sev: Severity): Finding[] { return fs.filter((f) => SEV_RANK[f.severity] <= SEV_RANK[sev]); }
 
-export type { JsonPath, ResourceId };
-
 /** The position of `offset` inside a CEL expression written as a YAML scalar (plain, quoted or block). */
 function expressionRange(file: ManifestFile, docIndex: number, path: JsonPath, offset: number): Range | undefined {
   const loc = locatePath(file, docIndex, path);
   if (!loc?.exact || !loc.valueRange || !loc.valueOffsets) return undefined;
-  const value = documentValue(file, docIndex);
-  let expr: unknown = value;
-  for (const seg of path) expr = (expr as Record<string | number, unknown> | undefined)?.[seg];
+  const expr = dig(documentValueOf(file, docIndex), path);
   if (typeof expr !== 'string') return undefined;
   const before = expr.slice(0, offset);
   const k = before.split('\n').length - 1;

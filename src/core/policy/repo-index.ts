@@ -1,6 +1,5 @@
 import type { KubeObject, ManifestFile } from '../manifest';
 import { isNamespacedKind } from '../manifest';
-import { documentValueOf } from '../manifest/parse';
 import { crdInfo, type CrdInfo } from './schema/crd';
 import { fluxSourceKey } from './gitops/checks';
 
@@ -67,9 +66,4 @@ export class RepoIndex {
 
 function strip(c: FileContribution) {
   return { crds: c.crds.map((x) => [x.group, x.kind, x.plural, [...x.versions]]), f: c.fluxSources, p: c.policyObjects.map((p) => [p.object, p.docIndex]), n: c.namespaces, pc: c.paramCandidates };
-}
-
-/** The JSON value of a non-resource document (kustomization.yaml is parsed but kept as syntax). */
-export function documentValue(file: ManifestFile, docIndex: number): unknown {
-  return documentValueOf(file, docIndex);
 }

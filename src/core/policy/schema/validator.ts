@@ -1,5 +1,6 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { splitApiVersion, type KubeObject } from '../../manifest';
+import { dig } from '../rules/podspec';
 import type { SchemaError, SchemaResult, SchemaSource } from './types';
 
 /**
@@ -70,7 +71,7 @@ function toErrors(errs: ErrorObject[], obj: unknown): SchemaError[] {
   const seen = new Set<string>();
   for (const e of errs) {
     // A Flux post-build variable (`replicas: ${REPLICAS}`) gets its type only after substitution.
-    if ((e.keyword === 'type' || e.keyword === 'enum' || e.keyword === 'pattern' || e.keyword === 'format') && isPlaceholder(valueAt(obj, pointerToPath(e.instancePath)))) continue;
+    if ((e.keyword === 'type' || e.keyword === 'enum' || e.keyword === 'pattern' || e.keyword === 'format') && isPlaceholder(dig(obj, pointerToPath(e.instancePath)))) continue;
     const base = pointerToPath(e.instancePath);
     let path = base;
     let message: string;
@@ -105,12 +106,6 @@ function toErrors(errs: ErrorObject[], obj: unknown): SchemaError[] {
     out.push({ path, message });
   }
   return out;
-}
-
-function valueAt(obj: unknown, path: (string | number)[]): unknown {
-  let cur = obj;
-  for (const seg of path) cur = cur && typeof cur === 'object' ? (cur as Record<string | number, unknown>)[seg] : undefined;
-  return cur;
 }
 
 function isPlaceholder(v: unknown): boolean {
