@@ -1,6 +1,7 @@
 import { relative, resolve } from 'node:path';
 import type { RenderedResource } from '../core/render/types';
-import { atLeast, findYamlFiles, gitRemoteURLs, Linter, lintPaths, lintRendered, loadLintConfig, mergeFindings, readManifestFile, type Finding, type Preset, type Severity } from '../core/policy';
+import { remotesFromGitConfig } from '../core/git/config';
+import { atLeast, findYamlFiles, Linter, lintPaths, lintRendered, loadLintConfig, mergeFindings, readManifestFile, type Finding, type Preset, type Severity } from '../core/policy';
 import type { ManifestFile } from '../core/manifest';
 import { toSarif } from './lint-sarif';
 import { liveSchemaSources } from './lint-live';
@@ -48,7 +49,7 @@ export async function runLint(args: string[], io: CliIO, hooks: LintHooks = {}):
   for (const p of problems) io.stderr.write(`gitops-lens lint: ${p.message}\n`);
   const live = context ? await liveSchemaSources(context, io.env) : undefined;
   if (live?.note) io.stderr.write(`gitops-lens lint: ${live.note}\n`);
-  const linter = new Linter({ root, preset, k8sVersion, config, repoURLs: gitRemoteURLs(root), fixes: format === 'json', schemaSources: live?.sources });
+  const linter = new Linter({ root, preset, k8sVersion, config, repoURLs: remotesFromGitConfig(root), fixes: format === 'json', schemaSources: live?.sources });
   for (const p of linter.problems) io.stderr.write(`gitops-lens lint: ${p}\n`);
 
   // The whole repo feeds the context (CRDs, policies, Flux sources); only the given paths are reported.

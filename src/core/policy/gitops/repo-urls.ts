@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
 /** `https://github.com/org/repo.git`, `git@github.com:org/repo` → `github.com/org/repo`. */
 export function normalizeRepoURL(url: string): string {
   let u = url.trim().toLowerCase();
@@ -9,16 +6,6 @@ export function normalizeRepoURL(url: string): string {
   if (scp) u = `${scp[1]}/${scp[2]}`;
   u = u.replace(/:\d+\//, '/');
   return u.replace(/\/+$/, '').replace(/\.git$/, '');
-}
-
-/** The remote URLs of the repo at `root`, read from .git/config (no git process). */
-export function gitRemoteURLs(root: string): string[] {
-  try {
-    const cfg = readFileSync(join(root, '.git', 'config'), 'utf8');
-    return [...cfg.matchAll(/^\s*url\s*=\s*(.+)$/gm)].map((m) => m[1].trim());
-  } catch {
-    return [];
-  }
 }
 
 export function isThisRepo(repoURL: unknown, repoURLs: readonly string[]): boolean {
