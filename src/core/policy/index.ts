@@ -1,15 +1,16 @@
 export * from './types';
 export { RULES, RULE_BY_ID } from './rules/catalog';
-export { Linter, atLeast, sortFindings, type LintOptions, type LintFileOptions } from './engine';
+export { Linter, atLeast, type LintOptions, type LintFileOptions } from './engine';
 export { lintRendered, mergeFindings, type RenderedLintOptions } from './rendered';
-export { loadLintConfig, parseLintConfig, emptyConfig, severityOf, CONFIG_FILE, type LintConfig, type ResourceIgnore } from './config';
+export { loadLintConfig, parseLintConfig, type LintConfig, type ResourceIgnore } from './config';
 export { findYamlFiles, readManifestFile, roleForPath } from './scan';
-export { gitRemoteURLs, normalizeRepoURL } from './gitops/repo-urls';
-export { builtinSchemas, availableVersions, DEFAULT_K8S_VERSION } from './schema/bundle';
-export { crdSchemaSource, crdInfo, toValidationSchema, type CrdInfo } from './schema/crd';
+export { normalizeRepoURL } from './gitops/repo-urls';
+/** Kept for src/editor/lint.ts; new code imports remotesFromGitConfig from core/git. */
+export { remotesFromGitConfig as gitRemoteURLs } from '../git/config';
+export { builtinSchemas } from './schema/bundle';
+export { crdSchemaSource, type CrdInfo } from './schema/crd';
 export { clusterCrdSchemaSource, type CrdLister } from './schema/live';
 export type { SchemaSource, JsonSchema } from './schema/types';
 export { kubernetesCelEnvironment, toCel } from './cel/library';
-export { parseDirectives, ignoredByAnnotations, KUBE_LINTER_CHECKS, POLARIS_CHECKS } from './ignore';
 export type { PolicyInput, PolicyViolation, PolicyProblem } from './vap/types';
 export { lintPaths } from './batch';
