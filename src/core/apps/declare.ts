@@ -3,7 +3,7 @@ import { isAbsolute, join, normalize, relative, resolve } from 'node:path';
 import { locatePath, type JsonPath, type KubeObject, type ManifestDocument, type ManifestFile } from '../manifest';
 import type { AppProblem, AppSource, Declaration, RendererKind } from './types';
 import type { RepoSnapshot } from '../repo/scan';
-import { KUSTOMIZATION_FILES } from '../repo/scan';
+import { kustomizationFile } from '../repo/roles';
 import { sameRepo } from '../git/url';
 
 /** One declaring document, with helpers to point at its fields. */
@@ -44,7 +44,7 @@ export function isDir(p: string): boolean {
 }
 
 export function hasKustomization(dir: string): boolean {
-  return KUSTOMIZATION_FILES.some((f) => existsSync(join(dir, f)));
+  return kustomizationFile(dir) !== undefined;
 }
 
 export function rendererFor(dir: string, src: Partial<AppSource>): RendererKind {

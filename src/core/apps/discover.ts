@@ -1,12 +1,12 @@
 import { dirname, join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
-import { parse as parseYaml } from 'yaml';
 import type { ContextInfo } from '../cluster/kubeconfig';
 import type { RepoSnapshot } from '../repo/scan';
 import { KUSTOMIZATION_FILES } from '../repo/scan';
 import type { KubeObject, ManifestDocument, ManifestFile } from '../manifest';
+import { documentValueOf } from '../manifest/parse';
 import { ARGO_GROUP, argoApplication, expandApplicationSet } from './argo';
-import { readRepoConfig, type RepoConfig } from './config';
+import { CONFIG_FILE, readRepoConfig, type RepoConfig } from './config';
 import { arr, hasKustomization, isDir, obj, repoPath, rendererFor, type DeclContext } from './declare';
 import { resolveDestination } from './destination';
 import { FLUX_HELM_GROUP, FLUX_KUSTOMIZE_GROUP, fluxHelmRelease, fluxKustomization, indexRepoObjects } from './flux';
@@ -21,7 +21,7 @@ export interface Discovery {
 /** Every GitOps app declared in the repo, each mapped to a kubeconfig context where possible. */
 export function discoverApps(repo: RepoSnapshot, contexts: ContextInfo[] = []): Discovery {
   const config = readRepoConfig(repo);
-  if (config.repoURLs.length) repo = { ...repo, remotes: [...new Set([...repo.remotes, ...config.repoURLs.map((u) => u)])] };
+  if (config.repoURLs.length) repo = { ...repo, remotes: [...new Set([...repo.remotes, ...config.repoURLs])] };
   const idx = indexRepoObjects(repo);
   const apps: GitOpsApp[] = [];
   const unsupported: UnsupportedDeclaration[] = [];
@@ -44,7 +44,7 @@ export function discoverApps(repo: RepoSnapshot, contexts: ContextInfo[] = []): 
   for (const a of config.apps) {
     const dir = repoPath(repo, a.path);
     const app = plainApp(repo, a.path, a.name);
-    if (!dir || !isDir(dir)) app.problems.push({ message: `gitops-lens.yaml: app ${a.name} path "${a.path}" does not exist`, severity: 'error', code: 'missing-path', file: join(repo.root, 'gitops-lens.yaml') });
+    if (!dir || !isDir(dir)) app.problems.push({ message: `gitops-lens.yaml: app ${a.name} path "${a.path}" does not exist`, severity: 'error', code: 'missing-path', file: join(repo.root, CONFIG_FILE) });
     else app.sources[0].renderer = a.renderer ?? app.sources[0].renderer;
     if (a.recurse !== undefined) app.sources[0].directory = { recurse: a.recurse };
     app.destination = { namespace: a.namespace, resolution: 'unresolved' };
@@ -110,12 +110,7 @@ function plainRoots(repo: RepoSnapshot, apps: GitOpsApp[]): GitOpsApp[] {
 function referencedDirs(repo: RepoSnapshot, dir: string): string[] {
   const file = KUSTOMIZATION_FILES.map((f) => repo.byPath.get(join(dir, f))).find(Boolean);
   if (!file) return [];
-  let k: Record<string, unknown>;
-  try {
-    k = obj(parseYaml(file.text));
-  } catch {
-    return [];
-  }
+  const k = obj(documentValueOf(file, 0));
   return [...arr(k.resources), ...arr(k.bases), ...arr(k.components)]
     .filter((r): r is string => typeof r === 'string' && !/^[a-z]+:\/\/|^git@|^github\.com\//i.test(r))
     .map((r) => join(dir, r))

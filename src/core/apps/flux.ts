@@ -1,4 +1,4 @@
-import type { ManifestDocument, ManifestFile } from '../manifest';
+import { resourceKey, type ManifestDocument, type ManifestFile } from '../manifest';
 import { arr, declarationOf, isDir, isThisRepo, obj, problemAt, rendererFor, repoPath, str, type DeclContext } from './declare';
 import type { AppProblem, AppSource, GitOpsApp } from './types';
 import type { RepoSnapshot } from '../repo/scan';
@@ -15,7 +15,7 @@ export function indexRepoObjects(repo: RepoSnapshot): Map<string, Found> {
   for (const file of repo.files) {
     for (const doc of file.documents) {
       if (doc.kind !== 'resource' || !doc.id) continue;
-      idx.set(`${doc.id.group}/${doc.id.kind}/${doc.id.namespace ?? ''}/${doc.id.name}`, { file, doc });
+      idx.set(resourceKey(doc.id), { file, doc });
     }
   }
   return idx;
@@ -25,7 +25,7 @@ function sourceRef(c: DeclContext, idx: Map<string, Found>, ref: Record<string, 
   const kind = str(ref.kind) ?? 'GitRepository';
   const name = str(ref.name) ?? '';
   const ns = str(ref.namespace) ?? str(c.object.metadata?.namespace) ?? 'flux-system';
-  const found = idx.get(`${FLUX_SOURCE_GROUP}/${kind}/${ns}/${name}`);
+  const found = idx.get(resourceKey({ group: FLUX_SOURCE_GROUP, kind, namespace: ns, name }));
   if (!found) {
     problems.push(problemAt(c, at, `sourceRef ${kind} ${ns}/${name} is not declared in this repository`, 'missing-source', kind === 'GitRepository' ? 'error' : 'warning'));
     return undefined;
@@ -43,7 +43,7 @@ function substitutions(c: DeclContext, idx: Map<string, Found>, postBuild: Recor
   // Later entries win, and inline `substitute` wins over all of substituteFrom (Flux's order).
   for (const [i, f] of arr(postBuild.substituteFrom).map(obj).entries()) {
     const kind = str(f.kind) ?? 'ConfigMap';
-    const found = idx.get(`/${kind}/${ns}/${str(f.name)}`);
+    const found = idx.get(resourceKey({ group: '', kind, namespace: ns, name: String(str(f.name)) }));
     if (!found) {
       missing.push(`${kind}/${str(f.name)}`);
       if (f.optional !== true) problems.push(problemAt(c, ['spec', 'postBuild', 'substituteFrom', i], `substituteFrom ${kind} ${ns}/${str(f.name)} is not in this repository; its variables stay unset`, 'missing-substitute', 'warning'));
@@ -73,7 +73,8 @@ export function fluxKustomization(c: DeclContext, idx: Map<string, Found>): GitO
     else {
       source.dir = abs;
       // Flux builds a folder without a kustomization file as if it had one listing every manifest.
-      source.renderer = rendererFor(abs, {}) === 'helm' ? 'directory' : rendererFor(abs, {});
+      const renderer = rendererFor(abs, {});
+      source.renderer = renderer === 'helm' ? 'directory' : renderer;
       if (source.renderer === 'directory') source.directory = { recurse: true };
     }
   }

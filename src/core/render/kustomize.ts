@@ -6,16 +6,12 @@ import { parse as parseYaml, stringify } from 'yaml';
 import { run, ExecError } from '../exec/run';
 import type { KustomizeOptions } from '../apps/types';
 import type { KubeObject } from '../manifest';
-import { KUSTOMIZATION_FILES } from '../repo/scan';
+import { kustomizationFile } from '../repo/roles';
 import { parseRenderedStream } from './documents';
 import { TOOL_SETTINGS, type Toolchain } from './toolchain';
 import type { RenderProblem } from './types';
 
 const ORIGIN = 'config.kubernetes.io/origin';
-
-export function kustomizationFile(dir: string): string | undefined {
-  return KUSTOMIZATION_FILES.map((f) => join(dir, f)).find((f) => existsSync(f));
-}
 
 /**
  * Every file a kustomize build of `dir` reads: kustomization files, resources, patches,

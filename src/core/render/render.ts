@@ -7,9 +7,10 @@ import type { AppSource, GitOpsApp } from '../apps/types';
 import type { RepoSnapshot } from '../repo/scan';
 import { listDirectory, renderFiles } from './directory';
 import { chartFiles, helmTemplate, templateLine } from './helm';
-import { buildKustomization, kustomizeInputs, kustomizationFile, type KustomizeOrigin } from './kustomize';
+import { buildKustomization, kustomizeInputs, type KustomizeOrigin } from './kustomize';
+import { kustomizationFile } from '../repo/roles';
+import { documentValueOf } from '../manifest/parse';
 import { substituteVariables } from './substitute';
-import { parse as parseYaml } from 'yaml';
 import type { Toolchain } from './toolchain';
 import type { Origin, RenderedResource, RenderProblem, RenderResult } from './types';
 
@@ -180,16 +181,14 @@ async function kustomizeResources(dir: string, src: AppSource, repo: RepoSnapsho
     return mf;
   };
   const out: RenderedResource[] = [];
+  const kfile = kustomizationFile(dir);
   for (const o of b.objects) {
     const id = resourceIdOf(o);
     const ko = b.origins.get(o);
     let origin: Origin | undefined;
     if (ko?.path) origin = matchDocument(await fileOf(ko.path), o, 'kustomize-origin');
     else if (ko?.configuredIn) origin = generatorOrigin(await fileOf(ko.configuredIn), o, ko);
-    else {
-      const kfile = kustomizationFile(dir);
-      if (kfile) origin = { file: kfile, docIndex: 0, range: (await fileOf(kfile)).documents[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, via: 'identity' };
-    }
+    else if (kfile) origin = { file: kfile, docIndex: 0, range: (await fileOf(kfile)).documents[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, via: 'identity' };
     out.push({ object: o, id, origin });
   }
   return out;
@@ -199,7 +198,7 @@ async function kustomizeResources(dir: string, src: AppSource, repo: RepoSnapsho
 function generatorOrigin(file: ManifestFile, o: KubeObject, ko: KustomizeOrigin): Origin {
   const key = ko.generator === 'SecretGenerator' ? 'secretGenerator' : ko.generator === 'ConfigMapGenerator' ? 'configMapGenerator' : undefined;
   const whole: Origin = { file: file.file, docIndex: 0, range: file.documents[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, via: 'kustomize-origin' };
-  const k = file.documents[0]?.object ?? (syntaxValue(file) as Record<string, unknown> | undefined);
+  const k = documentValueOf(file, 0) as Record<string, unknown> | null | undefined;
   const list = key && k && Array.isArray(k[key]) ? (k[key] as { name?: unknown }[]) : [];
   const name = String(o.metadata?.name ?? '');
   // Longest generator name contained in the object's name (prefix, suffix and hash are added around it).
@@ -207,14 +206,6 @@ function generatorOrigin(file: ManifestFile, o: KubeObject, ko: KustomizeOrigin)
   if (!key || !best) return whole;
   const loc = locatePath(file, 0, [key, best.i]);
   return loc ? { ...whole, range: loc.range } : whole;
-}
-
-function syntaxValue(file: ManifestFile): unknown {
-  try {
-    return parseYaml(file.text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** The document of a file that produced an object: same kind, name equal or wrapped by prefix/suffix. */

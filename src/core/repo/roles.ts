@@ -4,6 +4,11 @@ import { parse as parseYaml } from 'yaml';
 
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
+/** The kustomization file of a folder, if it has one. */
+export function kustomizationFile(dir: string): string | undefined {
+  return KUSTOMIZATION_FILES.map((f) => join(dir, f)).find((f) => existsSync(f));
+}
+
 /** Patch files named by a kustomization: they are fragments, not resources. */
 export function patchFilesOf(kustomizationText: string, dir: string): string[] {
   let k: Record<string, unknown>;
