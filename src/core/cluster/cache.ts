@@ -15,7 +15,7 @@
  *   object that nothing downstream reads.
  */
 import type { KubeObject } from '../manifest';
-import { resourceKey, resourceIdOf, splitApiVersion } from '../manifest';
+import { resourceKey, resourceIdOf } from '../manifest';
 import type { ClusterClient, GroupVersionKind, WatchEvent } from './client';
 import { ClusterError, isClusterError, type ClusterErrorInit } from './errors';
 
@@ -385,9 +385,4 @@ export class LiveCache {
       try { l(batch); } catch { /* a listener's failure is its own; others still get the batch */ }
     }
   }
-}
-
-/** `apps/Deployment` → group/kind of an object. */
-export function groupKindOf(o: KubeObject): GroupKind {
-  return { group: splitApiVersion(o.apiVersion).group, kind: o.kind };
 }

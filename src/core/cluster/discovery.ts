@@ -68,8 +68,3 @@ export function findResource(d: Discovery, group: string, kind: string, version?
   }
   return fallback;
 }
-
-/** True/false from discovery; undefined when the kind is not served (e.g. its CRD is not installed yet). */
-export function isNamespaced(d: Discovery, group: string, kind: string): boolean | undefined {
-  return findResource(d, group, kind)?.namespaced;
-}

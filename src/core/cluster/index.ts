@@ -1,5 +1,5 @@
 export * from './kubeconfig';
 export * from './errors';
-export { fetchDiscovery, findResource, isNamespaced, type ApiResourceInfo, type Discovery } from './discovery';
+export { fetchDiscovery, findResource, type ApiResourceInfo, type Discovery } from './discovery';
 export * from './client';
 export * from './cache';

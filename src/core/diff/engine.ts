@@ -11,10 +11,10 @@ import type { GitOpsApp } from '../apps/types';
 import type { ClusterClient } from '../cluster/client';
 import { FIELD_MANAGER } from '../cluster/client';
 import type { CacheChange, GroupKind, LiveCache } from '../cluster/cache';
-import { ClusterError, isClusterError, type ClusterErrorInit } from '../cluster/errors';
+import { ClusterError, isClusterError } from '../cluster/errors';
 import { findResource, type Discovery } from '../cluster/discovery';
 import type { JsonPath, KubeObject, ManifestFile, Range, ResourceId } from '../manifest';
-import { describeId, parseManifestFile, resourceIdOf, resourceKey } from '../manifest';
+import { parseManifestFile, resourceIdOf, resourceKey } from '../manifest';
 import type { RenderedResource, RenderResult } from '../render/types';
 import { locateField } from '../render/field-origin';
 import { compileIgnores, type CompiledIgnore } from './ignore';
@@ -32,7 +32,6 @@ export interface DriftEngineOptions {
   concurrency?: number;
   /** Parsed Git files for source ranges (e.g. the workspace's RepoSnapshot.byPath); read from disk otherwise. */
   fileFor?: (path: string) => ManifestFile | undefined;
-  /** Hook to stamp the desired object the way the sync engine applies it (e.g. tracking marks). */
   /**
    * The object as sync would apply it. By default the app's tracking marks are stamped, as
    * sync does, so the marks themselves are never drift.
@@ -369,9 +368,3 @@ export function summarize(resources: ResourceDiff[], problems: string[], extraCo
     : counts.OutOfSync + counts.Missing + counts.Extra > 0 ? 'OutOfSync' : 'Synced';
   return { status, counts, extraComplete, problems };
 }
-
-export function describeResourceDiff(d: ResourceDiff): string {
-  return `${describeId(d.id)}: ${d.status}${d.method !== 'none' ? ` (${d.method})` : ''}`;
-}
-
-export type { ClusterErrorInit };

@@ -1,5 +1,5 @@
 export * from './types';
-export { DriftEngine, DEFAULT_EXTRA_KINDS, summarize, describeResourceDiff, type DriftEngineOptions, type DiffAppOptions } from './engine';
+export { DriftEngine, DEFAULT_EXTRA_KINDS, summarize, type DriftEngineOptions, type DiffAppOptions } from './engine';
 export { compareResource, normalizedView, mergeOver, type CompareInput, type CompareResult } from './resource';
 export { normalizeObject, foldStringData, maskSecret, maskValue, parseQuantity, isSecret } from './normalize';
 export { compileIgnores, compileArgoIgnore, compileFluxIgnore, parseJsonPointer, removePaths, applyIgnores, type CompiledIgnore } from './ignore';
