@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { journalPath } from '../core/journal';
-import { adoptLiveValue, reapplyFromGit, revertAppCommits, rollbackToRevision } from '../core/revert';
+import { adoptLiveValue, reapplyDesired, revertAppCommits, rollbackToRevision } from '../core/revert';
 import { EXIT, err, out, where, type CliIO } from './io';
 import { CLUSTER_OPTIONS, openTarget, printPlan, SYNC_EXIT } from './plan';
 import { printResult, progressPrinter, syncExit } from './sync';
@@ -45,7 +45,8 @@ export async function runRevert(argv: string[], io: CliIO): Promise<number> {
     }
     const common = { journal: journalPath(target.desired.repoRoot, io.env), env: io.env, force: values.force, onEvent: values.json ? undefined : progressPrinter(io), kubeconfig: values.kubeconfig };
     const { plan, result } = values.drift
-      ? await reapplyFromGit(root, app, client, { ...common, resources: values.resource })
+      // openTarget already rendered the app at HEAD, the revision drift is reverted to.
+      ? await reapplyDesired(target.desired, client, { ...common, resources: values.resource })
       : await rollbackToRevision(root, app, values.to!, client, { ...common, prune: values.prune });
     if (values.json) out(io, JSON.stringify({ plan, result }, null, 2));
     else {

@@ -3,7 +3,7 @@ import { isAncestor, resolveRevision } from '../git/history';
 import { loadDesired, type DesiredOptions } from '../sync/desired';
 import { planSync } from '../sync/plan';
 import { executeSync, type SyncOptions } from '../sync/run';
-import type { SyncPlan, SyncResult } from '../sync/types';
+import type { DesiredState, SyncPlan, SyncResult } from '../sync/types';
 
 export interface ReapplyOptions extends Omit<DesiredOptions, 'revision'>, Omit<SyncOptions, 'journalType'> {
   /** Only these resource keys; default the whole app. */
@@ -12,7 +12,11 @@ export interface ReapplyOptions extends Omit<DesiredOptions, 'revision'>, Omit<S
 
 /** Revert drift: re-apply Git's (HEAD) version of one resource or of the whole app. */
 export async function reapplyFromGit(root: string, appRef: string, client: ClusterClient, opts: ReapplyOptions = {}): Promise<{ plan: SyncPlan; result: SyncResult }> {
-  const desired = await loadDesired(root, appRef, { ...opts, revision: 'HEAD' });
+  return reapplyDesired(await loadDesired(root, appRef, { ...opts, revision: 'HEAD' }), client, opts);
+}
+
+/** `reapplyFromGit` for a caller that has already rendered the app at HEAD. */
+export async function reapplyDesired(desired: DesiredState, client: ClusterClient, opts: ReapplyOptions = {}): Promise<{ plan: SyncPlan; result: SyncResult }> {
   const plan = await planSync(desired, client, { only: opts.resources, concurrency: opts.concurrency, signal: opts.signal });
   const result = await executeSync(plan, client, { ...opts, journalType: 'reapply' });
   return { plan, result };
