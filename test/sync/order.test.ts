@@ -42,8 +42,8 @@ test('hooks and waves from annotations; Skip and unsupported hooks are skipped; 
 test('a Namespace or CRD moves to the wave of the first resource that needs it', () => {
   const crd: KubeObject = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' }, spec: { group: 'example.com', names: { kind: 'Widget' } } };
   const tasks = [
-    { id: id('Namespace', 'shop'), phase: 'Sync' as const, wave: 3, object: { apiVersion: 'v1', kind: 'Namespace' } as KubeObject },
-    { id: id('CustomResourceDefinition', 'widgets.example.com', 'apiextensions.k8s.io'), phase: 'Sync' as const, wave: 2, object: crd },
+    { id: id('Namespace', 'shop'), phase: 'Sync' as const, wave: 3, desired: { apiVersion: 'v1', kind: 'Namespace' } as KubeObject },
+    { id: id('CustomResourceDefinition', 'widgets.example.com', 'apiextensions.k8s.io'), phase: 'Sync' as const, wave: 2, desired: crd },
     { id: id('Widget', 'w', 'example.com', 'shop'), phase: 'Sync' as const, wave: -1 },
     { id: id('ConfigMap', 'c', '', 'shop'), phase: 'PreSync' as const, wave: 0 },
   ];

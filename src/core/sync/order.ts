@@ -100,7 +100,7 @@ export function placeOf(appKind: AppKind, o: KubeObject, id: ResourceId): HookIn
  * earliest phase and wave of any object in that namespace or of that custom kind. Within that
  * wave the kind order already puts it first.
  */
-export function hoistDependencies<T extends Orderable & { object?: KubeObject }>(tasks: T[]): void {
+export function hoistDependencies<T extends Orderable & { desired?: KubeObject }>(tasks: T[]): void {
   const earliest = (deps: T[], self: T) => {
     let best: T | undefined;
     for (const d of deps) if (d !== self && compareTasks({ ...d, id: self.id }, self) < 0 && (!best || compareTasks({ ...d, id: self.id }, { ...best, id: self.id }) < 0)) best = d;
@@ -109,8 +109,8 @@ export function hoistDependencies<T extends Orderable & { object?: KubeObject }>
   for (const t of tasks) {
     let deps: T[] = [];
     if (t.id.group === '' && t.id.kind === 'Namespace') deps = tasks.filter((x) => x.id.namespace === t.id.name);
-    else if (t.id.group === 'apiextensions.k8s.io' && t.id.kind === 'CustomResourceDefinition' && t.object) {
-      const spec = (t.object.spec ?? {}) as { group?: string; names?: { kind?: string } };
+    else if (t.id.group === 'apiextensions.k8s.io' && t.id.kind === 'CustomResourceDefinition' && t.desired) {
+      const spec = (t.desired.spec ?? {}) as { group?: string; names?: { kind?: string } };
       deps = tasks.filter((x) => x.id.group === spec.group && x.id.kind === spec.names?.kind);
     }
     const e = earliest(deps, t);

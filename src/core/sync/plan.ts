@@ -98,8 +98,7 @@ export async function planSync(desired: DesiredState, client: ClusterClient, opt
     seen.set(key, task);
     applyTasks.push(task);
   }
-  hoistDependencies(applyTasks.map((t) => Object.assign(t, { object: t.desired })));
-  for (const t of applyTasks) delete (t as { object?: unknown }).object;
+  hoistDependencies(applyTasks);
 
   // Live state of each desired object, then a dry-run apply of each.
   const newNamespaces = new Set<string>();
@@ -149,11 +148,10 @@ export async function planSync(desired: DesiredState, client: ClusterClient, opt
     const listed = await listTracked(client, app, discovery, { applySet, desired: applyTasks.map((t) => t.id), signal: opts.signal, concurrency: limit });
     plan.liveComplete = listed.complete;
     for (const p of listed.problems) problems.push({ code: 'listing-incomplete', severity: opts.prune ? 'error' : 'warning', message: p });
-    const desiredKeys = new Set(render.resources.length ? [...seen.keys()] : []);
     for (const live of listed.items) {
       const id = resourceIdOf(live);
       const key = resourceKey(id);
-      if (desiredKeys.has(key)) continue;
+      if (seen.has(key)) continue;
       const wave = Number(live.metadata?.annotations?.[WAVE_ANNOTATION] ?? 0) || 0;
       const opts2 = [...syncOptionsOf(live), ...app.syncOptions];
       const t: SyncTask = {
