@@ -1,4 +1,5 @@
 import { isClusterError, type ClusterClient } from '../cluster';
+import { APPLYSET_GROUP_KINDS } from '../diff/tracking';
 import { gitUser } from '../git/history';
 import { appendJournal, type JournalEntry, type JournalEntryType } from '../journal/journal';
 import { describeId, type KubeObject } from '../manifest';
@@ -179,8 +180,8 @@ async function applyAndPrune(plan: SyncPlan, client: ClusterClient, opts: SyncOp
       if (crds.length) {
         const waited = await waitHealthy(crds, client, health, opts, emit, phase, n);
         if (waited) { result.errors.push(waited.message); notRun(`not run: ${waited.message}`); return { outcome: waited.cancelled ? 'cancelled' : 'failed', message: waited.message }; }
+        await client.discover({ refresh: true }).catch(() => undefined);
       }
-      if (crds.length) await client.discover({ refresh: true }).catch(() => undefined);
     }
     const last = w === waves.length - 1;
     if (!last || opts.waitLastWave) {
@@ -204,7 +205,7 @@ async function applyAndPrune(plan: SyncPlan, client: ClusterClient, opts: SyncOp
     if (pr) { result.errors.push(...pr.errors); notRun(`not run: ${pr.message}`); return { outcome: pr.cancelled ? 'cancelled' : 'failed', message: pr.message }; }
     if (plan.applySet) {
       // Every Extra is gone: the parent may now name only the current group-kinds.
-      const narrowed = { ...plan.applySet.parent, metadata: { ...plan.applySet.parent.metadata, annotations: { ...plan.applySet.parent.metadata?.annotations, 'applyset.kubernetes.io/contains-group-kinds': plan.applySet.groupKinds } } };
+      const narrowed = { ...plan.applySet.parent, metadata: { ...plan.applySet.parent.metadata, annotations: { ...plan.applySet.parent.metadata?.annotations, [APPLYSET_GROUP_KINDS]: plan.applySet.groupKinds } } };
       await client.apply(narrowed, { force: true, signal: opts.signal }).catch((e: Error) => result.warnings.push(`ApplySet parent not narrowed: ${e.message}`));
     }
   }
