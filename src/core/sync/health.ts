@@ -1,10 +1,8 @@
-import { healthOf, type Health, type HealthStatus } from '../health';
+import { healthOf, type Health } from '../health';
 import type { KubeObject } from '../manifest';
 
-export type { HealthStatus };
-export type HealthVerdict = Health;
 /** Health of one live object; undefined for kinds that have no health (they never block a wave). */
-export type HealthFn = (o: KubeObject) => HealthVerdict | undefined;
+export type HealthFn = (o: KubeObject) => Health | undefined;
 
 interface Condition { type?: string; status?: string }
 
