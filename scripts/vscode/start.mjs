@@ -32,6 +32,7 @@ import { existsSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { toolEnvFrom } from '../tools/tool-env.mjs';
 import {
   CHROMIUM_ARGS,
   CHROMIUM_PATH,
@@ -170,14 +171,9 @@ await step('tools', async () => {
   const script = path.join(root, 'scripts', 'tools', 'ensure-tools.sh');
   if (!existsSync(script)) throw new Error('scripts/tools/ensure-tools.sh is missing; helm/kustomize from PATH');
   const r = await exec('bash', [script, 'helm', 'kustomize'], { timeoutMs: 15 * 60_000 });
-  const found = [];
-  for (const line of r.stdout.split('\n')) {
-    const m = /^([a-z-]+)=(\/.+)$/.exec(line.trim());
-    if (m) {
-      env[`GITOPS_LENS_TOOL_${m[1].replace(/-/g, '_').toUpperCase()}`] = m[2];
-      found.push(`${m[1]}=${m[2]}`);
-    }
-  }
+  const tools = toolEnvFrom(r.stdout);
+  Object.assign(env, tools);
+  const found = Object.entries(tools).map(([k, v]) => `${k}=${v}`);
   if (r.code !== 0) throw new Error(`ensure-tools.sh exit ${r.code}: ${lastLine(r.stderr)}${found.length ? ` (have ${found.join(', ')})` : ''}`);
   return { line: found.join(', ') };
 });
