@@ -82,7 +82,9 @@ export class DriftEngine {
   private readonly dryRunCacheSize: number;
   /** `group/kind/namespace` where dry-run was refused, with the refusal: not retried for a minute. */
   private readonly dryRunForbidden = new Map<string, { error: ClusterError; at: number }>();
-  private readonly files = new Map<string, { text: string; file: ManifestFile }>();
+  /** Files read from disk for source ranges, with the diff pass that last read them: one read per file per pass, not per field. */
+  private readonly files = new Map<string, { pass: number; text?: string; file?: ManifestFile }>();
+  private filePass = 0;
   /** The files each rendered resource's render read: where a patched field's value may be written. */
   private readonly inputsOf = new WeakMap<RenderedResource, readonly string[]>();
   private readonly apps = new Map<string, AppState>();
@@ -158,6 +160,7 @@ export class DriftEngine {
 
   private async compute(st: AppState): Promise<AppDiff> {
     const { app, render } = st;
+    this.filePass++;
     const problems: string[] = [];
     const base = { appId: app.id, context: this.client.context, computedAt: Date.now() };
     if (!render.ok) {
@@ -342,12 +345,12 @@ export class DriftEngine {
   private fileFor(path: string): ManifestFile | undefined {
     const given = this.opts.fileFor?.(path);
     if (given) return given;
-    let text: string;
-    try { text = readFileSync(path, 'utf8'); } catch { return undefined; }
     const cached = this.files.get(path);
-    if (cached && cached.text === text) return cached.file;
-    const file = parseManifestFile(path, text);
-    this.files.set(path, { text, file });
+    if (cached?.pass === this.filePass) return cached.file;
+    let text: string;
+    try { text = readFileSync(path, 'utf8'); } catch { this.files.set(path, { pass: this.filePass }); return undefined; }
+    const file = cached?.file && cached.text === text ? cached.file : parseManifestFile(path, text);
+    this.files.set(path, { pass: this.filePass, text, file });
     return file;
   }
 }
