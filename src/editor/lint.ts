@@ -3,8 +3,9 @@
 // "ignore with reason" come from the findings' fix data.
 import * as vscode from 'vscode';
 import { relative } from 'node:path';
-import type { ManifestFile } from '../core/manifest';
-import { gitRemoteURLs, Linter, type SchemaSource, lintRendered, loadLintConfig, mergeFindings, readManifestFile, RULE_BY_ID, type Finding } from '../core/policy';
+import { parseManifestFile, type ManifestFile } from '../core/manifest';
+import { remotesFromGitConfig } from '../core/git/config';
+import { Linter, type SchemaSource, lintRendered, loadLintConfig, mergeFindings, readManifestFile, RULE_BY_ID, type Finding } from '../core/policy';
 import { toRange, toSeverity } from './convert';
 import { errorMessage, type Log } from './log';
 import type { WorkspaceModel } from './model';
@@ -55,10 +56,19 @@ export class LintService implements vscode.Disposable {
     }, delay));
   }
 
+  /**
+   * A document's text as a manifest file. Its role (Helm template, kustomize patch, ...) comes
+   * from the loaded repo when the file is in it, so typing does not probe the disk each time.
+   */
+  private parse(path: string, text: string): ManifestFile {
+    const role = this.model.workspace?.repo.byPath.get(path)?.role;
+    return role ? parseManifestFile(path, text, role) : readManifestFile(path, text);
+  }
+
   /** Lints one document's current text; re-lints the rest when a repo-wide fact (CRD, policy) changed. */
   lintDocument(doc: vscode.TextDocument): void {
     const linter = this.ensureLinter();
-    const file = readManifestFile(doc.uri.fsPath, doc.getText());
+    const file = this.parse(doc.uri.fsPath, doc.getText());
     this.files.set(file.file, file);
     // Rendered findings were computed from the saved file; with unsaved edits their positions are stale.
     if (doc.isDirty) this.rendered.delete(file.file);
@@ -76,7 +86,7 @@ export class LintService implements vscode.Disposable {
     const root = this.model.root;
     const { config, problems } = loadLintConfig(root);
     for (const p of problems) this.log.warn(p.message);
-    const remotes = this.model.workspace?.repo.remotes ?? gitRemoteURLs(root);
+    const remotes = this.model.workspace?.repo.remotes ?? remotesFromGitConfig(root);
     this.linter = new Linter({ root, preset: config.preset ?? this.model.settings.lintPreset, config, repoURLs: remotes, fixes: true, schemaSources: [...this.clusterSchemas.values()] });
     for (const p of this.linter.problems) this.log.warn(`lint: ${p}`);
     return this.linter;
@@ -151,7 +161,7 @@ export class LintService implements vscode.Disposable {
 
   /** Trusted: the model's parsed repo (git's file list). Restricted: VS Code's file search, no git. */
   private async sourceFiles(open: Map<string, vscode.TextDocument>): Promise<ManifestFile[]> {
-    const fromOpen = (path: string) => { const d = open.get(path); return d ? readManifestFile(path, d.getText()) : undefined; };
+    const fromOpen = (path: string) => { const d = open.get(path); return d ? this.parse(path, d.getText()) : undefined; };
     const repo = this.model.workspace?.repo;
     if (this.model.trusted && repo) return repo.files.map((f) => fromOpen(f.file) ?? f);
     const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(this.model.folder, '**/*.{yaml,yml}'), '**/{node_modules,.git,vendor}/**', 5000);

@@ -6,7 +6,6 @@ export { loadLintConfig, parseLintConfig, type LintConfig, type ResourceIgnore }
 export { findYamlFiles, readManifestFile, roleForPath } from './scan';
 export { normalizeRepoURL } from './gitops/repo-urls';
 /** Kept for src/editor/lint.ts; new code imports remotesFromGitConfig from core/git. */
-export { remotesFromGitConfig as gitRemoteURLs } from '../git/config';
 export { builtinSchemas } from './schema/bundle';
 export { crdSchemaSource, type CrdInfo } from './schema/crd';
 export { clusterCrdSchemaSource, type CrdLister } from './schema/live';
