@@ -132,13 +132,12 @@ export class DriftEngine {
     };
   }
 
-  /** Apps whose resources or kinds a cache change touches. */
+  /** Apps whose resources or kinds a cache change touches (an app watches the kind of each of its keys). */
   affectedApps(c: CacheChange): string[] {
-    const out: string[] = [];
-    for (const [id, st] of this.apps) {
-      if (c.status || [...c.kinds].some((k) => st.kinds.has(k)) || [...c.keys].some((k) => st.keys.has(k) || st.kinds.has(k.split('/').slice(0, 2).join('/')))) out.push(id);
-    }
-    return out;
+    if (c.status) return [...this.apps.keys()];
+    const touched = new Set(c.kinds);
+    for (const k of c.keys) touched.add(k.slice(0, k.indexOf('/', k.indexOf('/') + 1)));
+    return [...this.apps].filter(([, st]) => [...touched].some((k) => st.kinds.has(k))).map(([id]) => id);
   }
 
   forget(appId: string): void { this.apps.delete(appId); }
