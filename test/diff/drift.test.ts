@@ -178,8 +178,12 @@ test('deleted live → Missing; removed from Git but tracked → Extra; untracke
 
 test('live events are coalesced into one recomputation and re-diff reuses unchanged dry-runs', async () => {
   const { engine, cache, close } = fx.engine();
+  const apply = engine.client.apply;
   try {
     await engine.diffApp(fx.app, await fx.render());
+    // Dry-runs from here on: only the changed ConfigMap's (the client is fx.admin, whose writes are not dry-runs).
+    let dryRuns = 0;
+    engine.client.apply = (o, opts) => { if (opts?.dryRun) dryRuns++; return apply.call(engine.client, o, opts); };
     const seen: AppDiff[] = [];
     engine.onDrift((d) => seen.push(d));
     let batches = 0;
@@ -193,7 +197,9 @@ test('live events are coalesced into one recomputation and re-diff reuses unchan
     const last = seen[seen.length - 1];
     assert.equal(byName(last, 'ConfigMap', 'settings').status, 'OutOfSync');
     assert.equal(byName(last, 'Deployment', 'web').status, 'Synced');
+    assert.ok(dryRuns <= seen.length, `dry-runs: ${dryRuns} for ${seen.length} recomputations: unchanged resources must reuse theirs`);
   } finally {
+    engine.client.apply = apply;
     await fx.sync();
     close();
   }
