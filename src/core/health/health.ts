@@ -112,20 +112,15 @@ const FLUX_GROUP = /\.toolkit\.fluxcd\.io$/;
 
 /** kstatus: observedGeneration, Ready, Stalled, Reconciling. Undefined when the object has no such status. */
 function kstatus(o: KubeObject, status: Obj): Health | undefined {
-  const cs = conditions(status);
   if (generationStale(o, status)) return { status: 'Progressing', message: 'Waiting for the spec to be observed' };
   const stalled = cond(status, 'Stalled');
   if (stalled?.status === 'True') return { status: 'Degraded', message: stalled.message ?? stalled.reason ?? 'Stalled' };
   const ready = cond(status, 'Ready');
-  if (ready?.status === 'False') {
-    const reconciling = cond(status, 'Reconciling');
-    if (reconciling?.status === 'True') return { status: 'Progressing', message: reconciling.message ?? 'Reconciling' };
-    return { status: 'Degraded', message: ready.message ?? ready.reason ?? 'Not ready' };
-  }
   const reconciling = cond(status, 'Reconciling');
+  if (ready?.status === 'False' && reconciling?.status !== 'True') return { status: 'Degraded', message: ready.message ?? ready.reason ?? 'Not ready' };
   if (reconciling?.status === 'True') return { status: 'Progressing', message: reconciling.message ?? 'Reconciling' };
   if (ready?.status === 'True') return { status: 'Healthy', message: ready.message };
-  if (cs.length === 0 && status.observedGeneration === undefined) return undefined;
+  if (conditions(status).length === 0 && status.observedGeneration === undefined) return undefined;
   return ready ? { status: 'Progressing', message: ready.message ?? 'Ready is Unknown' } : undefined;
 }
 
