@@ -12,6 +12,7 @@ import { clusterClientFromFile, LiveCache } from '../src/core/cluster';
 import { applySetParentOf, DriftEngine, stampTracking } from '../src/core/diff';
 import { parseManifestFile, resourceIdOf, type KubeObject } from '../src/core/manifest';
 import type { GitOpsApp } from '../src/core/apps';
+import { mapLimit } from '../src/core/sync/util';
 import type { RenderedResource, RenderResult } from '../src/core/render';
 
 const TOTAL = Number(process.env.BENCH_DIFF_RESOURCES ?? 1000);
@@ -38,11 +39,6 @@ function objects(): KubeObject[] {
     out.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: `web-${i}`, namespace: NS }, spec: { clusterIP: 'None', selector: { app: `web-${i}` }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } }); // headless: the test control plane's service range is small
   }
   return out;
-}
-
-async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => { while (next < items.length) await fn(items[next++]); }));
 }
 
 function kubectlDiff(kubeconfig: string, dir: string): Promise<{ ms: number; code: number; drifted: number; stderr: string }> {
@@ -82,7 +78,7 @@ async function main(): Promise<void> {
       for (const d of parsed.documents) if (d.object && d.id) resources.push({ object: d.object, id: d.id, origin: { file, docIndex: d.index, range: d.range, via: 'file' } });
     }
     const t0 = performance.now();
-    await pool(objs, 8, (o) => admin.apply(o, { force: true }));
+    await mapLimit(objs, 8, async (o) => { await admin.apply(o, { force: true }); });
     const applyMs = performance.now() - t0;
 
     const render: RenderResult = { appId: app.id, renderer: 'directory', ok: true, resources, problems: [], inputs: [], inputHash: 'bench', durationMs: 0, cached: false };
