@@ -284,3 +284,14 @@ function plainEnd(text: string, v: number, end: number): number {
   while (e > v && text.charCodeAt(e - 1) === 32) e--;
   return e;
 }
+
+/** The value at a JSON path of plain data, or undefined where the path leads nowhere. */
+export function valueAtPath(o: unknown, path: JsonPath): unknown {
+  let cur = o;
+  for (const seg of path) {
+    if (Array.isArray(cur) && typeof seg === 'number') cur = cur[seg];
+    else if (cur !== null && typeof cur === 'object' && !Array.isArray(cur)) cur = (cur as Record<string, unknown>)[seg as string];
+    else return undefined;
+  }
+  return cur;
+}

@@ -1,15 +1,9 @@
-import { locatePath, type JsonPath, type ManifestFile, type Range } from '../manifest';
+import { locatePath, valueAtPath, type JsonPath, type ManifestFile, type Range } from '../manifest';
 import { documentValueOf } from '../manifest/parse';
 import { isKustomizePatch } from '../repo/roles';
 import type { RenderedResource } from './types';
 
 export interface FieldLocation { file: string; range: Range; exact: boolean }
-
-function valueAt(o: unknown, path: JsonPath): unknown {
-  let cur = o;
-  for (const seg of path) cur = cur && typeof cur === 'object' ? (cur as Record<string | number, unknown>)[seg] : undefined;
-  return cur;
-}
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -25,10 +19,10 @@ function mapping(file: ManifestFile, index: number): Record<string, unknown> | u
  */
 export function locateField(r: RenderedResource, path: JsonPath, inputs: readonly string[], fileFor: (path: string) => ManifestFile | undefined): FieldLocation | undefined {
   if (!r.origin) return undefined;
-  const want = valueAt(r.object, path);
+  const want = valueAtPath(r.object, path);
   const file = fileFor(r.origin.file);
   const own = file ? locatePath(file, r.origin.docIndex, path) : undefined;
-  if (own?.exact && (want === undefined || same(valueAt(mapping(file!, r.origin.docIndex), path), want))) return { file: r.origin.file, range: own.range, exact: true };
+  if (own?.exact && (want === undefined || same(valueAtPath(mapping(file!, r.origin.docIndex), path), want))) return { file: r.origin.file, range: own.range, exact: true };
   if (want !== undefined) {
     const name = String(r.object.metadata?.name ?? '');
     for (const input of inputs) {
@@ -41,7 +35,7 @@ export function locateField(r: RenderedResource, path: JsonPath, inputs: readonl
         // The patch names the resource before any namePrefix/nameSuffix.
         const pname = String((v.metadata as { name?: unknown } | undefined)?.name ?? '');
         if (pname && pname !== name && !name.includes(pname)) continue;
-        if (!same(valueAt(v, path), want)) continue;
+        if (!same(valueAtPath(v, path), want)) continue;
         const loc = locatePath(patch, i, path);
         if (loc?.exact) return { file: input, range: loc.range, exact: true };
       }

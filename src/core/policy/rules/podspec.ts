@@ -1,4 +1,4 @@
-import type { JsonPath, KubeObject } from '../../manifest';
+import { valueAtPath, type JsonPath, type KubeObject } from '../../manifest';
 
 export type Obj = Record<string, unknown>;
 export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -43,15 +43,8 @@ export function containersOf(ps: PodSpecRef): ContainerRef[] {
   return out;
 }
 
-export function dig(o: unknown, path: JsonPath): unknown {
-  let cur = o;
-  for (const seg of path) {
-    if (Array.isArray(cur) && typeof seg === 'number') cur = cur[seg];
-    else if (isObj(cur)) cur = cur[seg as string];
-    else return undefined;
-  }
-  return cur;
-}
+/** The value at a path of a resource (the manifest model's valueAtPath). */
+export const dig = valueAtPath;
 
 export function containerName(c: ContainerRef): string {
   return typeof c.container.name === 'string' ? `container "${c.container.name}"` : `${c.list}[${String(c.path[c.path.length - 1])}]`;
