@@ -84,3 +84,18 @@ test('SARIF output validates against the SARIF 2.1.0 JSON schema and has real re
   const rules = sarif.runs[0].tool.driver.rules as { id: string; help: { text: string } }[];
   assert.ok(rules.find((x) => x.id === 'image-tag')?.help.text.includes('gitops-lens-ignore image-tag'));
 });
+
+test('a repository holding only a 15-line CRD lints in every format (it crashed: wrapper0.validate is not a function)', async () => {
+  const { makeRepo: makeGitRepo } = await import('../support/repos');
+  const { minimalCrd } = await import('../support/crds');
+  const repo = makeGitRepo('lint-crd-only', { 'crd.yaml': minimalCrd('example.com') });
+  try {
+    for (const format of ['text', 'json', 'sarif']) {
+      const r = await lint(['--format', format], repo.root);
+      assert.equal(r.code, 0, `${format}: ${r.err}`);
+      if (format !== 'text') JSON.parse(r.out);
+    }
+  } finally {
+    repo.cleanup();
+  }
+});

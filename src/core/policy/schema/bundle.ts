@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { JsonSchema, SchemaSource } from './types';
+import { mapSchemaKeywords } from './walk';
 
 interface Bundle { version: string; source: string; kinds: Record<string, string>; defs: Record<string, JsonSchema> }
 
@@ -52,7 +53,7 @@ export function builtinSchemas(version: string = DEFAULT_K8S_VERSION): SchemaSou
     if (!existsSync(p)) continue;
     const b = JSON.parse(gunzipSync(readFileSync(p)).toString('utf8')) as Bundle;
     const definitions: Record<string, JsonSchema> = {};
-    for (const [name, s] of Object.entries(b.defs)) definitions[name] = rewriteRefs(s) as JsonSchema;
+    for (const [name, s] of Object.entries(b.defs)) definitions[name] = mapSchemaKeywords(s, (k, v) => (k === '$ref' && typeof v === 'string' ? `#/definitions/${v}` : v)) as JsonSchema;
     const id = `k8s-${v}`;
     src = {
       id,
@@ -67,12 +68,4 @@ export function builtinSchemas(version: string = DEFAULT_K8S_VERSION): SchemaSou
   }
   cache.set(v, src);
   return src;
-}
-
-function rewriteRefs(s: unknown): unknown {
-  if (Array.isArray(s)) return s.map(rewriteRefs);
-  if (!s || typeof s !== 'object') return s;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(s)) out[k] = k === '$ref' ? `#/definitions/${String(v)}` : k === 'enum' ? v : rewriteRefs(v);
-  return out;
 }

@@ -2,6 +2,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { splitApiVersion, type KubeObject } from '../../manifest';
 import { dig } from '../rules/podspec';
 import type { SchemaError, SchemaResult, SchemaSource } from './types';
+import { mapSchemaKeywords } from './walk';
 
 /**
  * Strict validation of objects against the first source that knows their kind. Compiled
@@ -45,17 +46,9 @@ export class SchemaValidator {
       return this.ajv.compile(schema);
     } catch (e) {
       // A pattern Go accepts and JS does not, say: validate without the offending keywords.
-      try { return this.ajv.compile(stripPatterns(schema) as Record<string, unknown>); } catch { throw new Error(`schema of ${key} cannot be compiled: ${(e as Error).message}`); }
+      try { return this.ajv.compile(mapSchemaKeywords(schema, (k, v) => (k === 'pattern' ? undefined : v)) as Record<string, unknown>); } catch { throw new Error(`schema of ${key} cannot be compiled: ${(e as Error).message}`); }
     }
   }
-}
-
-function stripPatterns(s: unknown): unknown {
-  if (Array.isArray(s)) return s.map(stripPatterns);
-  if (!s || typeof s !== 'object') return s;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(s)) if (k !== 'pattern') out[k] = k === 'enum' ? v : stripPatterns(v);
-  return out;
 }
 
 function pointerToPath(p: string): (string | number)[] {
