@@ -20,7 +20,9 @@ import { locateField } from '../render/field-origin';
 import { compileIgnores, type CompiledIgnore } from './ignore';
 import { foldStringData } from './normalize';
 import { compareResource, normalizedView } from './resource';
-import { applySetParentOf, ignoresExtraneous, stampTracking, trackerFor } from './tracking';
+import { ignoresExtraneous, trackerFor } from './tracking';
+import { applySetOf, prepareResource, scopeForRender } from '../placement/prepare';
+import { defaultNamespaceOf } from '../placement/place';
 import type { AppDiff, AppDiffSummary, DriftStatus, FluxIgnoreRule, NormalizedPair, ResourceDiff } from './types';
 
 export interface DriftEngineOptions {
@@ -32,11 +34,6 @@ export interface DriftEngineOptions {
   concurrency?: number;
   /** Parsed Git files for source ranges (e.g. the workspace's RepoSnapshot.byPath); read from disk otherwise. */
   fileFor?: (path: string) => ManifestFile | undefined;
-  /**
-   * The object as sync would apply it. By default the app's tracking marks are stamped, as
-   * sync does, so the marks themselves are never drift.
-   */
-  prepareDesired?: (obj: KubeObject, app: GitOpsApp, id: ResourceId) => KubeObject;
   /** Kinds watched for Extra resources besides the app's own kinds. Default: common built-in kinds. */
   extraKinds?: GroupKind[];
   /** Dry-run results kept. Default 20,000. */
@@ -78,7 +75,7 @@ export class DriftEngine {
   /** Finished comparisons by (desired hash, live resourceVersion, ignore rules, Git location). */
   private readonly results = new Map<string, { diff: ResourceDiff; pair?: NormalizedPair }>();
   /** The desired object as sent (namespace, hook, stringData folded) and its hash, per rendered resource. */
-  private readonly prepared = new WeakMap<RenderedResource, { namespace?: string; obj: KubeObject; hash: string }>();
+  private readonly prepared = new WeakMap<RenderedResource, { namespace?: string; applySet?: string; obj: KubeObject; hash: string }>();
   private readonly dryRunCacheSize: number;
   /** `group/kind/namespace` where dry-run was refused, with the refusal: not retried for a minute. */
   private readonly dryRunForbidden = new Map<string, { error: ClusterError; at: number }>();
@@ -177,21 +174,17 @@ export class DriftEngine {
       return { ...base, resources, summary: summarize(resources, [err.message], false) };
     }
 
-    // Identity: namespace from the app destination for namespaced kinds; none for cluster-scoped ones.
-    const defaultNs = app.flux?.targetNamespace ?? app.destination.namespace ?? this.client.defaultNamespace;
+    // Identity and the object as sync would apply it: one placement rule (core/placement).
+    const scope = scopeForRender(render, { discovery, contextNamespace: this.client.defaultNamespace });
+    const applySet = applySetOf(app, scope);
     const desired = render.resources.map((r) => {
-      const served = findResource(discovery, r.id.group, r.id.kind, r.id.version);
-      const namespaced = served?.namespaced ?? true;
-      const id: ResourceId = { ...r.id };
-      if (namespaced) id.namespace = r.id.namespace || defaultNs; else delete id.namespace;
-      let obj: KubeObject = { ...r.object, metadata: { ...(r.object.metadata ?? {}) } };
-      if (id.namespace) obj.metadata!.namespace = id.namespace; else delete obj.metadata!.namespace;
+      const p = prepareResource(r, app, scope, applySet);
       const memo = this.prepared.get(r);
-      if (memo && memo.namespace === id.namespace) return { r, id, obj: memo.obj, hash: memo.hash, key: resourceKey(id), served: !!served };
-      obj = foldStringData(this.opts.prepareDesired ? this.opts.prepareDesired(obj, app, id) : stampTracking(app, obj, id, app.tracking === 'applyset' ? applySetParentOf(app) : undefined));
+      if (memo && memo.namespace === p.id.namespace && memo.applySet === applySet?.id) return { r, id: p.id, obj: memo.obj, hash: memo.hash, key: p.key, served: p.scope.served };
+      const obj = foldStringData(p.object);
       const hash = hashObject(obj);
-      this.prepared.set(r, { namespace: id.namespace, obj, hash });
-      return { r, id, obj, hash, key: resourceKey(id), served: !!served };
+      this.prepared.set(r, { namespace: p.id.namespace, applySet: applySet?.id, obj, hash });
+      return { r, id: p.id, obj, hash, key: p.key, served: p.scope.served };
     });
     st.keys = new Set(desired.map((d) => d.key));
 
@@ -204,7 +197,7 @@ export class DriftEngine {
     }
     for (const x of this.opts.extraKinds ?? DEFAULT_EXTRA_KINDS) {
       if (!findResource(discovery, x.group, x.kind)) continue;
-      if (!kinds.has(gk(x))) kinds.set(gk(x), { kind: x, namespaces: new Set(defaultNs ? [defaultNs] : []) });
+      if (!kinds.has(gk(x))) kinds.set(gk(x), { kind: x, namespaces: new Set([defaultNamespaceOf(app, scope)]) });
     }
     st.kinds = new Set(kinds.keys());
     await Promise.all([...kinds.values()].filter((k) => findResource(discovery!, k.kind.group, k.kind.kind)).map((k) => this.cache.track(k.kind, [...k.namespaces])));
@@ -225,7 +218,7 @@ export class DriftEngine {
     await Promise.all(Array.from({ length: Math.min(this.concurrency, desired.length) }, worker));
 
     // Extra: tracked, top-level, live objects at keys Git no longer has.
-    const tracker = trackerFor(app);
+    const tracker = trackerFor(app, applySet);
     let extraComplete = true;
     for (const { kind } of kinds.values()) {
       if (!findResource(discovery, kind.group, kind.kind)) continue;

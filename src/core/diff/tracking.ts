@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { GitOpsApp } from '../apps/types';
 import type { KubeObject, ResourceId } from '../manifest';
+import { defaultNamespaceOf } from '../placement/place';
 
 export const ARGO_TRACKING_ID = 'argocd.argoproj.io/tracking-id';
 export const ARGO_INSTANCE_LABEL = 'app.kubernetes.io/instance';
@@ -45,10 +46,14 @@ function dnsLabel(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 200) || 'app';
 }
 
-/** A plain app's ApplySet parent: Secret `gitops-lens-<app>` in the destination namespace. */
-export function applySetParentOf(app: GitOpsApp): ApplySetParent {
+/**
+ * A plain app's ApplySet parent: Secret `gitops-lens-<app>` in the namespace its members
+ * default to (destination, else the context's namespace, else `default`), where
+ * `kubectl apply --applyset` would put it too.
+ */
+export function applySetParentOf(app: GitOpsApp, contextNamespace?: string): ApplySetParent {
   const name = `gitops-lens-${dnsLabel(app.name)}`;
-  const namespace = app.destination.namespace ?? 'default';
+  const namespace = defaultNamespaceOf(app, { contextNamespace });
   return { group: '', version: 'v1', kind: 'Secret', name, namespace, id: applySetId({ name, namespace, kind: 'Secret', group: '' }) };
 }
 

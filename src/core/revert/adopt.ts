@@ -1,8 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { ClusterClient } from '../cluster';
 import { git } from '../git/repo';
-import { formatJsonPath, isNamespacedKind, locatePath, parseJsonPath, parseManifestFile, resourceKey, setValueInText, type JsonPath, type KubeObject } from '../manifest';
+import { formatJsonPath, locatePath, parseJsonPath, parseManifestFile, resourceKey, setValueInText, type JsonPath, type KubeObject } from '../manifest';
 import { roleOf } from '../repo/scan';
+import { placeResource, scopeForRender } from '../placement';
 import type { RenderedResource } from '../render/types';
 import { loadDesired, type DesiredOptions } from '../sync/desired';
 
@@ -37,13 +38,14 @@ export async function adoptLiveValue(root: string, appRef: string, key: string, 
   const shown = formatJsonPath(segs);
   const desired = await loadDesired(root, appRef, { ...opts, revision: { workingTree: true } });
   if (!desired.render.ok) return { ok: false, reason: `${desired.app.id} does not render: ${desired.render.problems.map((p) => p.message).join('; ')}` };
-  const ns = desired.app.destination.namespace ?? client.defaultNamespace;
-  const res = desired.render.resources.find((r) => resourceKey(r.id) === key || resourceKey({ ...r.id, namespace: r.id.namespace ?? (isNamespacedKind(r.id.group, r.id.kind) !== false ? ns : undefined) }) === key);
-  if (!res) return { ok: false, reason: `${key} is not a resource of ${desired.app.id}` };
+  const scope = scopeForRender(desired.render, { discovery: await client.discover().catch(() => undefined), contextNamespace: client.defaultNamespace });
+  const found = desired.render.resources.map((r) => ({ r, p: placeResource(r.id, desired.app, scope) })).find(({ r, p }) => p.keys.includes(key) || resourceKey(r.id) === key);
+  const res = found?.r;
+  if (!res || !found) return { ok: false, reason: `${key} is not a resource of ${desired.app.id}` };
   if (res.id.kind === 'Secret' && (segs[0] === 'data' || segs[0] === 'stringData')) return { ok: false, reason: 'refusing to write Secret values into Git' };
   let live: KubeObject | null;
   try {
-    live = await client.get({ ...res.id, namespace: res.id.namespace ?? ns });
+    live = await client.get(found.p.id);
   } catch (e) {
     return { ok: false, reason: `cannot read the live object: ${(e as Error).message}` };
   }

@@ -3,7 +3,7 @@ import { commitInfo, exportRevision, repoTop, toRepoPath, uncommittedPaths } fro
 import { remoteUrls } from '../git/repo';
 import { renderApp, toolchainFromEnv, type Toolchain } from '../render';
 import type { RenderResult } from '../render/types';
-import { findApp, loadWorkspace } from '../workspace';
+import { findApp, loadWorkspace, type Workspace } from '../workspace';
 import type { DesiredState, RevisionInfo } from './types';
 
 export interface DesiredOptions {
@@ -38,7 +38,7 @@ export async function loadDesired(root: string, appRef: string, opts: DesiredOpt
       kind: 'working-tree', commit: head?.hash, commitDate: head?.date, ref: 'working tree', uncommitted: changed.length > 0, uncommittedFiles: changed,
       label: changed.length ? `working tree (uncommitted changes in ${changed.length} file${changed.length > 1 ? 's' : ''})` : `working tree (same as HEAD ${head?.shortHash ?? ''})`.trim(),
     };
-    return { repoRoot: top, app, render, revision };
+    return { repoRoot: top, app, render, revision, contextNamespace: contextNamespaceOf(ws, app) };
   }
   const exp = await exportRevision(top, rev, { signal: opts.signal });
   try {
@@ -51,10 +51,14 @@ export async function loadDesired(root: string, appRef: string, opts: DesiredOpt
       kind: rev === 'HEAD' ? 'head' : 'commit', commit: exp.commit, ref: rev, commitDate: info.date, uncommitted: false, uncommittedFiles: [],
       label: `${rev === 'HEAD' ? 'HEAD' : rev} ${info.shortHash}`,
     };
-    return { repoRoot: top, app: mapApp(app, exp.dir, top), render: mapRender(render, exp.dir, top), revision };
+    return { repoRoot: top, app: mapApp(app, exp.dir, top), render: mapRender(render, exp.dir, top), revision, contextNamespace: contextNamespaceOf(ws, app) };
   } finally {
     await exp.dispose();
   }
+}
+
+function contextNamespaceOf(ws: Workspace, app: GitOpsApp): string | undefined {
+  return ws.kubeconfig.contexts.find((c) => c.name === app.destination.context)?.namespace;
 }
 
 function pick(apps: GitOpsApp[], ref: string, where: string): GitOpsApp {

@@ -1,8 +1,9 @@
 import type { GitOpsApp } from '../apps/types';
 import { FIELD_MANAGER, findResource, isClusterError, type ClusterClient, type Discovery } from '../cluster';
 import { compareResource, compileIgnores, normalizedView, unifiedDiff, type CompiledIgnore } from '../diff';
-import { APPLYSET_GROUP_KINDS, APPLYSET_NAMESPACES, applySetParentObject, applySetParentOf, groupKindsAnnotation, parseGroupKinds, stampTracking } from '../diff/tracking';
-import { describeId, isNamespacedKind, resourceIdOf, resourceKey, type KubeObject, type ResourceId } from '../manifest';
+import { APPLYSET_GROUP_KINDS, APPLYSET_NAMESPACES, applySetParentObject, groupKindsAnnotation, parseGroupKinds } from '../diff/tracking';
+import { prepareDesired } from '../placement';
+import { describeId, resourceIdOf, resourceKey, type KubeObject } from '../manifest';
 import { listTracked } from './live';
 import { compareTasks, hoistDependencies, placeOf, syncOptionsOf, WAVE_ANNOTATION } from './order';
 import type { ControllerInfo, DesiredState, PlanProblem, SyncPlan, SyncTask, TaskAction } from './types';
@@ -48,52 +49,33 @@ export async function planSync(desired: DesiredState, client: ClusterClient, opt
     problems.push({ code: 'live-read-failed', severity: 'error', message: `cannot read the API of context "${client.context}": ${(e as Error).message}` });
     return finish(plan);
   }
-  const crds = new Map<string, KubeObject>();
-  for (const r of render.resources) {
-    if (r.id.group === 'apiextensions.k8s.io' && r.id.kind === 'CustomResourceDefinition') {
-      const spec = (r.object.spec ?? {}) as { group?: string; names?: { kind?: string } };
-      crds.set(`${spec.group}/${spec.names?.kind}`, r.object);
-    }
-  }
-  const namespacedOf = (id: ResourceId): boolean | undefined => {
-    const served = findResource(discovery, id.group, id.kind)?.namespaced;
-    if (served !== undefined) return served;
-    const crd = crds.get(`${id.group}/${id.kind}`);
-    if (crd) return (crd.spec as { scope?: string } | undefined)?.scope !== 'Cluster';
-    return isNamespacedKind(id.group, id.kind);
-  };
-  const applySet = app.tracking === 'applyset' ? applySetParentOf(app) : undefined;
+  // Desired objects placed and stamped by the rule drift uses too (core/placement).
+  const prepared = prepareDesired(render, app, { discovery, contextNamespace: client.defaultNamespace });
+  const applySet = prepared.applySet;
   // The app's ignoreDifferences decide what counts as a change, as in the drift view.
   const { rules: ignores, problems: ignoreProblems } = compileIgnores(app.ignoreDifferences);
   for (const p of ignoreProblems) problems.push({ code: 'ignore-rule', severity: 'warning', message: `${p.rule}: ${p.message}` });
-  const defaultNs = app.destination.namespace ?? app.flux?.targetNamespace ?? client.defaultNamespace;
 
   // Desired objects: namespace defaulted, tracking stamped, placed in phase and wave.
   const seen = new Map<string, SyncTask>();
   const applyTasks: SyncTask[] = [];
-  for (const r of render.resources) {
-    let object = r.object;
-    const ns = namespacedOf(r.id);
+  for (const p of prepared.resources) {
+    const r = p.resource;
     const source = r.origin ? { file: r.origin.file, range: r.origin.range } : undefined;
-    if (ns === undefined) {
-      problems.push({ code: 'unknown-kind', severity: 'error', message: `${describeId(r.id)}: the cluster does not serve ${r.id.kind}${r.id.group ? `.${r.id.group}` : ''} and no CRD in this app defines it`, key: resourceKey(r.id), source });
+    if (p.scope.namespaced === undefined) {
+      problems.push({ code: 'unknown-kind', severity: 'error', message: `${describeId(r.id)}: the cluster does not serve ${r.id.kind}${r.id.group ? `.${r.id.group}` : ''} and no CRD in this app defines it`, key: p.key, source });
     }
-    const meta = { ...(object.metadata ?? {}) };
-    if (ns && !meta.namespace) meta.namespace = defaultNs;
-    if (ns === false) delete meta.namespace;
-    object = { ...object, metadata: meta };
-    const id = resourceIdOf(object);
-    const key = resourceKey(id);
+    const { id, key } = p;
     if (opts.only && !opts.only.includes(key)) continue;
     if (seen.has(key)) {
       problems.push({ code: 'duplicate', severity: 'error', message: `${describeId(id)} is rendered more than once`, key, source });
       continue;
     }
-    const place = placeOf(app.kind, object, id);
+    const place = placeOf(app.kind, p.object, id);
     if (place.problem) problems.push({ code: 'wave', severity: 'warning', message: `${describeId(id)}: ${place.problem}`, key, source });
     const task: SyncTask = {
       key, id, phase: place.phase, wave: place.wave, action: place.skip ? 'skip' : 'create', reason: place.skip,
-      desired: stampTracking(app, object, id, applySet), source, originVia: r.origin?.via, dryRun: { status: 'not-run' }, changes: [], diff: '',
+      desired: p.object, source, originVia: r.origin?.via, dryRun: { status: 'not-run' }, changes: [], diff: '',
     };
     seen.set(key, task);
     applyTasks.push(task);

@@ -1,5 +1,6 @@
 import { diffValues, normalizedView, unifiedDiff } from '../diff';
-import { describeId, formatJsonPath, isNamespacedKind, resourceKey, type KubeObject, type ResourceId } from '../manifest';
+import { describeId, formatJsonPath, type KubeObject, type ResourceId } from '../manifest';
+import { placeResource, scopeForRender } from '../placement';
 import type { RenderedResource } from '../render/types';
 import { DesiredStateError, loadDesired, type DesiredOptions } from './desired';
 import type { DesiredState, RevisionInfo } from './types';
@@ -75,11 +76,11 @@ export async function revisionDiff(root: string, appRef: string, from: string, t
 function index(state: DesiredState | undefined): Map<string, RenderedResource & { object: KubeObject }> {
   const m = new Map<string, RenderedResource>();
   if (!state?.render.ok) return m;
-  const ns = state.app.destination.namespace ?? state.app.flux?.targetNamespace;
+  // No cluster here: the kind's scope comes from the render's CRDs and the built-in table.
+  const scope = scopeForRender(state.render, { contextNamespace: state.contextNamespace });
   for (const r of state.render.resources) {
-    const id = { ...r.id };
-    if (!id.namespace && ns && isNamespacedKind(id.group, id.kind) !== false) id.namespace = ns;
-    m.set(resourceKey(id), { ...r, id });
+    const p = placeResource(r.id, state.app, scope);
+    m.set(p.key, { ...r, id: p.id });
   }
   return m;
 }

@@ -28,6 +28,8 @@ export interface DesiredState {
   app: GitOpsApp;
   render: RenderResult;
   revision: RevisionInfo;
+  /** The namespace of the kubeconfig context the app maps to, when it has one (kubectl's default). */
+  contextNamespace?: string;
 }
 
 export interface DryRunOutcome {
