@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import type { GitOpsApp } from '../core/apps';
 import { journalPath } from '../core/journal';
 import { describeId } from '../core/manifest';
-import { executeSync, loadDesired, normalizeObject, planSync, toYaml, type SyncPlan, type SyncResult, type SyncTask } from '../core/sync';
+import { executeSync, loadDesired, planSync, type SyncPlan, type SyncResult, type SyncTask } from '../core/sync';
+import { normalizedView, toYaml } from '../core/diff';
 import { resolveApp } from './commands';
 import type { LiveState } from './live';
 import { errorMessage, type Log } from './log';
@@ -35,7 +36,7 @@ export class PlanDocuments implements vscode.TextDocumentContentProvider {
     const t = this.plans.get(q.get('plan') ?? '')?.tasks.find((x) => x.key === q.get('key'));
     if (!t) return '# this plan is no longer available; preview again\n';
     const o = q.get('side') === 'live' ? t.live ?? undefined : t.desired;
-    return o ? toYaml(normalizeObject(o)) : '';
+    return o ? toYaml(normalizedView(o)) : '';
   }
 }
 

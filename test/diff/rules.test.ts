@@ -4,8 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   APPLYSET_PART_OF, ARGO_TRACKING_ID, applySetId, applySetParentOf, compareResource, compileIgnores, compileJqPaths, diffLines, diffValues, isTrackedBy,
-  maskSecret, normalizeObject, parseJsonPointer, parseQuantity, stampTracking, trackerFor, trackingSelector, unifiedDiff,
+  maskSecret, mergeOver, normalizeObject, pairLists, parseJsonPointer, parseQuantity, stampTracking, trackerFor, trackingSelector, unifiedDiff,
 } from '../../src/core/diff';
+import { remapPath } from '../../src/core/diff/compare';
 import type { KubeObject } from '../../src/core/manifest';
 import type { GitOpsApp, IgnoreDifference } from '../../src/core/apps';
 
@@ -41,6 +42,20 @@ test('lists of objects pair by merge key: an inserted container is one change, n
     { path: [1], desired: { name: 'new', image: 'n' }, live: undefined },
     { path: [2, 'image'], desired: 'y', live: 'y2' },
   ]);
+});
+
+test('one duplicate-key rule: a list with a repeated merge key pairs by index everywhere (diff, source path, merged view)', () => {
+  // Two containers named `a`: which is which cannot come from the key, so every caller pairs by position.
+  const desired = { containers: [{ name: 'a', image: 'one' }, { name: 'a', image: 'two' }] };
+  const live = { containers: [{ name: 'a', image: 'two' }, { name: 'a', image: 'one' }] };
+  assert.deepEqual(diffValues(desired, live).map((c) => c.path), [['containers', 0, 'image'], ['containers', 1, 'image']]);
+  assert.deepEqual(remapPath(desired, live, ['containers', 1, 'image']), ['containers', 1, 'image'], 'the source path stays at the same index (it used to jump to the first `a`)');
+  assert.deepEqual(mergeOver([{ name: 'a', x: 1 }, { name: 'a', x: 2 }], [{ name: 'a', y: 1 }]), [{ name: 'a', y: 1 }], 'an unkeyable list is replaced, not merged into the last `a`');
+  // With unique keys the same callers pair by key.
+  assert.deepEqual(remapPath({ c: [{ name: 'a' }, { name: 'b' }] }, { c: [{ name: 'b' }, { name: 'a' }] }, ['c', 1]), ['c', 0]);
+  assert.deepEqual(mergeOver([{ name: 'a', x: 1 }, { name: 'b', x: 2 }], [{ name: 'b', y: 1 }]), [{ name: 'b', x: 2, y: 1 }, { name: 'a', x: 1 }]);
+  assert.deepEqual(pairLists([{ name: 'a' }, { name: 'b' }], [{ name: 'b' }, { name: 'c' }]), { partner: [-1, 0], unpaired: [1] });
+  assert.equal(pairLists([{ name: 'a' }, { name: 'a' }], [{ name: 'a' }]), undefined);
 });
 
 test('Secret values masked, the same value gives the same mask within a run', () => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { compareTasks, fluxStage, hoistDependencies, hookOf, kindRank, placeOf, waveOf } from '../../src/core/sync/order';
 import { applySetId, argoTrackingId, groupKindsAnnotation, isTrackedBy, stampTracking } from '../../src/core/diff/tracking';
 import { compareResource, unifiedDiff } from '../../src/core/diff';
-import { normalizeObject, toYaml } from '../../src/core/sync';
+import { normalizedView, toYaml } from '../../src/core/diff';
 import type { GitOpsApp } from '../../src/core/apps/types';
 import type { KubeObject, ResourceId } from '../../src/core/manifest';
 
@@ -80,7 +80,7 @@ test('normalized comparison masks Secret values and ignores server bookkeeping',
   assert.match(diff, /^--- live\n\+\+\+ desired\n@@ /);
   assert.ok(!leaks(diff));
   // The plan preview documents (editor) mask too, and drop server bookkeeping.
-  const doc = toYaml(normalizeObject(live)) + toYaml(normalizeObject(desired));
+  const doc = toYaml(normalizedView(live)) + toYaml(normalizedView(desired));
   assert.ok(!leaks(doc) && !doc.includes('resourceVersion') && !doc.includes('uid'));
-  assert.equal(normalizeObject(null), undefined);
+  assert.equal(normalizedView(null), undefined);
 });

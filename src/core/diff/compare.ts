@@ -1,10 +1,11 @@
 /**
- * Structural comparison of two normalized values into field-level changes. Lists of
- * objects are paired by their merge key (name, mountPath, port…), as server-side apply
- * pairs them, so a reordered or inserted container does not show every later one as changed.
+ * Structural comparison of two normalized values into field-level changes. List items are
+ * paired by list-pairing.ts, so a reordered or inserted container does not show every later
+ * one as changed.
  */
 import type { JsonPath } from '../manifest';
 import { isPlainObject, isQuantityPath, parseQuantity } from './normalize';
+import { pairLists } from './list-pairing';
 
 export interface RawChange { path: JsonPath; desired?: unknown; live?: unknown }
 
@@ -18,43 +19,6 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     return ka.every((k) => k in b && deepEqual(a[k], b[k]));
   }
   return false;
-}
-
-const KEY_FIELDS: string[][] = [['mountPath'], ['devicePath'], ['containerPort', 'protocol'], ['name'], ['port', 'protocol'], ['ip'], ['type'], ['key'], ['apiGroup', 'kind', 'name']];
-
-/** The merge key of a list item, or undefined for scalars and items without a known key. */
-export function itemKey(item: unknown): string | undefined {
-  if (!isPlainObject(item)) return undefined;
-  for (const fields of KEY_FIELDS) {
-    if (item[fields[0]] === undefined) continue;
-    return fields.map((f) => `${f}=${JSON.stringify(item[f] ?? (f === 'protocol' ? 'TCP' : null))}`).join(',');
-  }
-  return undefined;
-}
-
-/** Keys of every item, or undefined when some item has none or keys repeat (then pair by index). */
-function keysOf(list: unknown[]): string[] | undefined {
-  const keys: string[] = [];
-  for (const it of list) {
-    const k = itemKey(it);
-    if (k === undefined) return undefined;
-    keys.push(k);
-  }
-  return new Set(keys).size === keys.length ? keys : undefined;
-}
-
-/**
- * Two lists paired by merge key: for each item of `a` the index of its partner in `b` (-1 for
- * none), then the indexes of `b` that no item of `a` names, in `b`'s order. Undefined when
- * either list cannot be keyed.
- */
-function pairByKey(a: unknown[], b: unknown[]): { partner: number[]; unpaired: number[] } | undefined {
-  const ak = keysOf(a);
-  const bk = keysOf(b);
-  if (!ak || !bk) return undefined;
-  const bIndex = new Map(bk.map((k, i) => [k, i]));
-  const inA = new Set(ak);
-  return { partner: ak.map((k) => bIndex.get(k) ?? -1), unpaired: bk.flatMap((k, i) => (inA.has(k) ? [] : [i])) };
 }
 
 function scalarEqual(a: unknown, b: unknown, path: JsonPath): boolean {
@@ -78,7 +42,7 @@ export function diffValues(desired: unknown, live: unknown, path: JsonPath = [])
     return out;
   }
   if (Array.isArray(desired) && Array.isArray(live)) {
-    const p = pairByKey(desired, live);
+    const p = pairLists(desired, live);
     if (p) {
       const out = p.partner.flatMap((li, i) => diffValues(desired[i], li < 0 ? undefined : live[li], [...path, i]));
       p.unpaired.forEach((li, n) => out.push({ path: [...path, desired.length + n], live: live[li] }));
@@ -102,7 +66,7 @@ export function projectOnto(desired: unknown, live: unknown): unknown {
     return out;
   }
   if (Array.isArray(desired) && Array.isArray(live)) {
-    const p = pairByKey(desired, live);
+    const p = pairLists(desired, live);
     if (p) {
       // Items only in live stay (as extra items they are drift of a list Git sets), in live order after the paired ones.
       const paired = p.partner.flatMap((li, i) => (li < 0 ? [] : [projectOnto(desired[i], live[li])]));
@@ -124,8 +88,7 @@ export function remapPath(from: unknown, to: unknown, path: JsonPath): JsonPath 
   let b = to;
   for (const seg of path) {
     if (typeof seg === 'number' && Array.isArray(a) && Array.isArray(b)) {
-      const k = itemKey(a[seg]);
-      const j = k === undefined ? seg : b.findIndex((x) => itemKey(x) === k);
+      const j = pairLists(a, b)?.partner[seg] ?? seg;
       const idx = j < 0 ? seg : j;
       out.push(idx);
       a = a[seg];

@@ -4,7 +4,8 @@ export { compareResource, normalizedView, mergeOver, type CompareInput, type Com
 export { normalizeObject, foldStringData, maskSecret, maskValue, parseQuantity, isSecret } from './normalize';
 export { compileIgnores, compileArgoIgnore, compileFluxIgnore, parseJsonPointer, removePaths, applyIgnores, type CompiledIgnore } from './ignore';
 export { compileJqPaths, JqError } from './jq';
-export { diffValues, projectOnto, deepEqual, itemKey } from './compare';
+export { diffValues, projectOnto, deepEqual } from './compare';
+export { itemKey, pairLists, type ListPairing } from './list-pairing';
 export { extractOwned, fieldSetOf, ownerOf, managedFieldsOf, type ManagedFieldsEntry } from './fields';
 export * from './tracking';
 export { unifiedDiff, diffLines, toYaml, type LineOp, type UnifiedDiffOptions } from './unified';

@@ -5,7 +5,8 @@
  */
 import type { JsonPath, KubeObject, Range, ResourceId } from '../manifest';
 import { formatJsonPath } from '../manifest';
-import { diffValues, itemKey, projectOnto, remapPath } from './compare';
+import { diffValues, projectOnto, remapPath } from './compare';
+import { pairLists } from './list-pairing';
 import { extractOwned, fieldSetOf, mergeSets, ownerOf, type FieldSet } from './fields';
 import { applyIgnores, type CompiledIgnore } from './ignore';
 import { deepClone, isPlainObject, isSecret, maskSecret, normalizeObject } from './normalize';
@@ -51,11 +52,10 @@ export function mergeOver(base: unknown, overlay: unknown): unknown {
     for (const [k, v] of Object.entries(overlay)) out[k] = mergeOver(base[k], v);
     return out;
   }
-  if (Array.isArray(base) && Array.isArray(overlay) && overlay.every((x) => itemKey(x) !== undefined) && base.every((x) => itemKey(x) !== undefined)) {
-    const byKey = new Map(base.map((x) => [itemKey(x), x]));
-    const seen = new Set<string | undefined>();
-    const merged = overlay.map((x) => { const k = itemKey(x); seen.add(k); return mergeOver(byKey.get(k), x); });
-    return [...merged, ...base.filter((x) => !seen.has(itemKey(x)))];
+  const p = Array.isArray(base) && Array.isArray(overlay) ? pairLists(overlay, base) : undefined;
+  if (p && Array.isArray(base) && Array.isArray(overlay)) {
+    const merged = overlay.map((x, i) => mergeOver(p.partner[i] < 0 ? undefined : base[p.partner[i]], x));
+    return [...merged, ...p.unpaired.map((j) => base[j])];
   }
   return overlay;
 }
@@ -70,12 +70,17 @@ function dropRemoved(base: unknown, before: unknown, after: unknown): unknown {
     }
     return out;
   }
-  const keyed = (l: unknown): l is unknown[] => Array.isArray(l) && l.every((x) => itemKey(x) !== undefined);
-  if (keyed(base) && keyed(before) && keyed(after)) {
-    const was = new Map(before.map((x) => [itemKey(x), x]));
-    const will = new Map(after.map((x) => [itemKey(x), x]));
-    return base.filter((x) => !was.has(itemKey(x)) || will.has(itemKey(x)))
-      .map((x) => (was.has(itemKey(x)) ? dropRemoved(x, was.get(itemKey(x)), will.get(itemKey(x))) : x));
+  if (Array.isArray(base) && Array.isArray(before) && Array.isArray(after)) {
+    const was = pairLists(base, before);
+    const will = pairLists(before, after);
+    if (was && will) {
+      return base.flatMap((x, i) => {
+        const j = was.partner[i];
+        if (j < 0) return [x];
+        const k = will.partner[j];
+        return k < 0 ? [] : [dropRemoved(x, before[j], after[k])];
+      });
+    }
   }
   return base;
 }
