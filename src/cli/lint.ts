@@ -12,7 +12,7 @@ export type RenderAppHook = (name: string, root: string) => Promise<{ appId: str
 
 export interface LintHooks { renderApp?: RenderAppHook; version?: string }
 
-const USAGE = `usage: gitops-lens lint [paths...] [--app NAME] [--format text|json|sarif] [--preset default|restricted]
+const USAGE = `usage: gitops-lens lint [paths...] [--app NAME] [--format text|json|sarif] [--preset default|baseline|restricted]
                         [--fail-on error|warning|info] [--k8s-version X] [--root DIR]
                         [--context NAME]  also validate custom resources against that cluster's CRDs`;
 
@@ -41,7 +41,7 @@ export async function runLint(args: string[], io: CliIO, hooks: LintHooks = {}):
     } catch (e) { io.stderr.write(`gitops-lens lint: ${(e as Error).message}\n${USAGE}\n`); return 2; }
   }
   const bad = (what: string, v: string, ok: string[]) => ok.includes(v) ? undefined : `${what} must be one of ${ok.join(', ')} (got ${v})`;
-  const err = bad('--format', format, ['text', 'json', 'sarif']) ?? (preset ? bad('--preset', preset, ['default', 'restricted']) : undefined) ?? bad('--fail-on', failOn, ['error', 'warning', 'info']) ?? (k8sVersion && !/^v?1\.\d+(\.\d+)?$/.test(k8sVersion) ? `--k8s-version must look like 1.34 (got ${k8sVersion})` : undefined);
+  const err = bad('--format', format, ['text', 'json', 'sarif']) ?? (preset ? bad('--preset', preset, ['default', 'baseline', 'restricted']) : undefined) ?? bad('--fail-on', failOn, ['error', 'warning', 'info']) ?? (k8sVersion && !/^v?1\.\d+(\.\d+)?$/.test(k8sVersion) ? `--k8s-version must look like 1.34 (got ${k8sVersion})` : undefined);
   if (err) { io.stderr.write(`gitops-lens lint: ${err}\n${USAGE}\n`); return 2; }
   if (app && !hooks.renderApp) { io.stderr.write('gitops-lens lint: --app is not available in this build (no app renderer)\n'); return 2; }
 

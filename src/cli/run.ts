@@ -17,7 +17,7 @@ const USAGE = `usage: gitops-lens <command> [options]
 commands:
   apps [dir] [--json]                 list the GitOps apps of a repository
   render <app> [--json|--yaml]        print an app's desired resources
-  lint [paths|--app NAME] [--format text|json|sarif] [--preset default|restricted]
+  lint [paths|--app NAME] [--format text|json|sarif] [--preset default|baseline|restricted]
        [--fail-on error|warning|info] [--k8s-version X]
                                       policy findings at file:line:col (exit 1 at/above --fail-on)
   diff <app|--all> [--context NAME] [--json]  normalized live-vs-Git diff per resource

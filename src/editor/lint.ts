@@ -223,7 +223,7 @@ export class RuleDocs implements vscode.TextDocumentContentProvider {
     if (id === 'policy') return '# ValidatingAdmissionPolicy of this repository\n\nThe finding comes from a `ValidatingAdmissionPolicy` declared in this repository (CEL), evaluated against the manifest as the API server would. Open the policy to see its expression and message.\n';
     const r = RULE_BY_ID.get(id);
     if (!r) return `# ${id}\n\nNo documentation for this rule.\n`;
-    return [`# ${r.title} (\`${r.id}\`)`, '', r.help, '', `- default severity: ${r.severity}${r.restricted ? ' (error under the `restricted` preset)' : ''}`, r.counterparts ? `- similar checks elsewhere: ${r.counterparts}` : '', '', `Silence one occurrence with \`# gitops-lens-ignore ${r.id} -- <reason>\` on the line above, or configure \`lint.rules.${r.id}\` in gitops-lens.yaml.`, ''].join('\n');
+    return [`# ${r.title} (\`${r.id}\`)`, '', r.help, '', `- default severity: ${r.severity}${r.pss === 'baseline' ? ' (error under the `baseline` and `restricted` presets)' : r.pss ? ' (error under the `restricted` preset)' : ''}`, r.counterparts ? `- similar checks elsewhere: ${r.counterparts}` : '', '', `Silence one occurrence with \`# gitops-lens-ignore ${r.id} -- <reason>\` on the line above, or configure \`lint.rules.${r.id}\` in gitops-lens.yaml.`, ''].join('\n');
   }
 }
 

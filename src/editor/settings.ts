@@ -3,7 +3,7 @@ import { delimiter } from 'node:path';
 import { toolchainFromEnv, type Toolchain } from '../core/render';
 
 export type DesiredState = 'HEAD' | 'workingTree';
-export type LintPreset = 'default' | 'restricted';
+export type LintPreset = 'default' | 'baseline' | 'restricted';
 
 /** Every setting of the extension, read once per use so changes apply without a reload. */
 export interface Settings {

@@ -39,8 +39,8 @@ export function parseLintConfig(text: string): { config: LintConfig; problems: C
   try { doc = parse(text); } catch (e) { return { config, problems: [{ message: `${CONFIG_FILE}: ${(e as Error).message}` }] }; }
   const lint = (doc as { lint?: Record<string, unknown> } | null)?.lint;
   if (!lint || typeof lint !== 'object') return { config, problems };
-  if (lint.preset === 'default' || lint.preset === 'restricted') config.preset = lint.preset;
-  else if (lint.preset !== undefined) problems.push({ message: `${CONFIG_FILE}: lint.preset must be default or restricted` });
+  if (lint.preset === 'default' || lint.preset === 'baseline' || lint.preset === 'restricted') config.preset = lint.preset;
+  else if (lint.preset !== undefined) problems.push({ message: `${CONFIG_FILE}: lint.preset must be default, baseline or restricted` });
   for (const [id, v] of Object.entries((lint.rules as Record<string, unknown>) ?? {})) {
     const s = v === true || v === 'on' ? RULE_BY_ID.get(id)?.severity === 'off' ? 'warning' : RULE_BY_ID.get(id)?.severity : v === false ? 'off' : v;
     if (s === 'error' || s === 'warning' || s === 'info' || s === 'off') config.rules[id] = s;
@@ -100,6 +100,6 @@ export function severityOf(ruleId: string, preset: Preset, config: LintConfig, o
   if (o) return o;
   const meta = RULE_BY_ID.get(ruleId);
   if (!meta) return 'error';
-  if (preset === 'restricted' && meta.restricted) return 'error';
+  if (meta.pss && (preset === 'restricted' || (preset === 'baseline' && meta.pss === 'baseline'))) return 'error';
   return meta.severity;
 }

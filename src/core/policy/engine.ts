@@ -9,7 +9,8 @@ import { documentValueOf } from '../manifest/parse';
 import { RepoIndex } from './repo-index';
 import { dig } from './rules/podspec';
 import { checkObjects } from './rules/objects';
-import { checkPodSecurity } from './rules/pod-security';
+import { checkPodSecurity, type PodSecurityOptions } from './rules/pod-security';
+import { pssMinor } from './rules/pss/evaluate';
 import { checkWorkload } from './rules/workload';
 import { builtinSchemas, DEFAULT_K8S_VERSION, pickVersion } from './schema/bundle';
 import { crdSchemaSource } from './schema/crd';
@@ -57,6 +58,7 @@ export class Linter {
   private readonly preset: Preset;
   private readonly config: LintConfig;
   private readonly k8sVersion: string;
+  private readonly podSecurity: PodSecurityOptions;
   private readonly builtin?: SchemaSource;
   private sourcesVersion = -1;
   private gitops?: { version: number; ctx: GitOpsContext };
@@ -67,6 +69,7 @@ export class Linter {
     this.config = options.config ?? emptyConfig();
     this.preset = options.preset ?? this.config.preset ?? 'default';
     this.k8sVersion = (options.k8sVersion ?? this.config.kubernetesVersion ?? DEFAULT_K8S_VERSION).replace(/^v/, '');
+    this.podSecurity = { preset: this.preset, minor: pssMinor(this.k8sVersion) };
     const shipped = pickVersion(this.k8sVersion);
     this.builtin = shipped ? builtinSchemas(shipped) : undefined;
     if (!this.builtin) this.problems.push('no built-in Kubernetes schemas found (schemas/k8s-*.json.gz); schema validation covers CRDs only');
@@ -154,7 +157,7 @@ export class Linter {
       const repl = dep.d.replacement ? `; use ${dep.d.replacement}` : '';
       raw.push({ ruleId: 'deprecated-api', path: ['apiVersion'], message: dep.removed ? `${obj.apiVersion} ${obj.kind} was removed in Kubernetes ${dep.d.removedIn}${repl}` : `${obj.apiVersion} ${obj.kind} is deprecated since Kubernetes ${dep.d.deprecatedIn}${repl}` });
     }
-    raw.push(...checkPodSecurity(obj), ...checkWorkload(obj, { imageRegistries: this.config.imageRegistries }), ...checkObjects(obj));
+    raw.push(...checkPodSecurity(obj, this.podSecurity), ...checkWorkload(obj, { imageRegistries: this.config.imageRegistries }), ...checkObjects(obj));
     const g = this.gitopsContext();
     raw.push(...checkArgoApplication(obj, g), ...checkFluxKustomization(obj, g));
     for (const r of raw) {
@@ -180,7 +183,8 @@ export class Linter {
   emit(out: Finding[], r: RawFinding, file: ManifestFile, doc: ManifestDocument, directives: IgnoreDirective[], obj: KubeObject | undefined, severityCap?: Severity, rendered?: Finding['rendered']): void {
     let sev = this.severity(r.ruleId);
     if (sev === 'off') return;
-    if (severityCap && SEV_RANK[severityCap] > SEV_RANK[sev]) sev = severityCap;
+    const cap = r.maxSeverity ?? severityCap;
+    if (cap && SEV_RANK[cap] > SEV_RANK[sev]) sev = cap;
     if (ignoredByConfig(this.config, doc.id, r.ruleId)) return;
     const loc = locateRange(file, doc.index, r.path);
     // Rendered objects may differ from their origin document: only an exact field is trusted there.

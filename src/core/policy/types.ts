@@ -2,7 +2,8 @@ import type { JsonPath, Range, ResourceId } from '../manifest';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type RuleSetting = Severity | 'off';
-export type Preset = 'default' | 'restricted';
+/** `baseline` / `restricted`: the Pod Security Standards level whose failures are errors. */
+export type Preset = 'default' | 'baseline' | 'restricted';
 
 /** A text replacement in the finding's file, as an editor applies it. */
 export interface TextEdit { range: Range; newText: string }
@@ -28,8 +29,8 @@ export interface RuleMeta {
   id: string;
   /** Severity under the default preset; `off` = opt-in. */
   severity: RuleSetting;
-  /** Raised to error by the `restricted` preset. */
-  restricted?: boolean;
+  /** The lowest Pod Security Standards level that checks this rule: the `baseline` preset raises baseline rules to error, `restricted` raises both. */
+  pss?: 'baseline' | 'restricted';
   title: string;
   /** Why it matters and how to fix it (SARIF help text, hover). */
   help: string;
@@ -45,4 +46,6 @@ export interface RawFinding {
   set?: { path: JsonPath; value: unknown; title: string };
   /** A position more precise than the field (a CEL syntax error inside an expression). */
   range?: Range;
+  /** Never reported above this severity (a restricted-only Pod Security failure under `baseline`). */
+  maxSeverity?: Severity;
 }

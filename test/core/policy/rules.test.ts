@@ -11,10 +11,11 @@ test('the good deployment passes every rule, including opt-in ones', () => {
   assert.deepEqual(findings.map((f) => `${f.ruleId}: ${f.message}`), []);
 });
 
-interface Case { rule: string; severity: string; fail: string; anchor: string; nth?: number; pass?: string; preset?: 'restricted'; enable?: boolean }
+interface Case { rule: string; severity: string; fail: string; anchor: string; nth?: number; pass?: string; preset?: 'baseline' | 'restricted'; enable?: boolean }
 
 const dep = goodDeployment;
 const C = (s: string) => s.replace(/^/gm, '            ').replace(/^ +$/gm, '');
+const podAnnotation = (line: string) => dep().replace('    spec:\n', `      annotations:\n        ${line}\n    spec:\n`);
 const P = (s: string) => s.replace(/^/gm, '      ').replace(/^ +$/gm, '');
 
 const cases: Case[] = [
@@ -31,6 +32,15 @@ const cases: Case[] = [
   { rule: 'probe-port', severity: 'error', fail: dep().replace('port: http\n', 'port: metrics\n'), anchor: 'port: metrics' },
   { rule: 'host-path', severity: 'warning', fail: dep({ pod: P('volumes:\n  - name: data\n    hostPath:\n      path: /data\n') }), anchor: 'hostPath:' },
   { rule: 'host-port', severity: 'warning', fail: dep().replace('containerPort: 8080', 'containerPort: 8080\n              hostPort: 80'), anchor: 'hostPort: 80' },
+  { rule: 'apparmor-profile', severity: 'error', fail: dep({ container: C('appArmorProfile:\n  type: Unconfined\n') }), anchor: 'type: Unconfined', pass: dep({ container: C('appArmorProfile:\n  type: RuntimeDefault\n') }) },
+  { rule: 'apparmor-profile', severity: 'error', fail: podAnnotation('container.apparmor.security.beta.kubernetes.io/app: unconfined'), anchor: 'container.apparmor', pass: podAnnotation('container.apparmor.security.beta.kubernetes.io/app: localhost/my-profile') },
+  { rule: 'selinux-options', severity: 'error', fail: dep({ container: C('seLinuxOptions:\n  type: spc_t\n') }), anchor: 'type: spc_t', pass: dep({ container: C('seLinuxOptions:\n  type: container_t\n  level: "s0:c123,c456"\n') }) },
+  { rule: 'seccomp-unconfined', severity: 'error', fail: dep().replace('type: RuntimeDefault', 'type: Unconfined'), anchor: 'type: Unconfined' },
+  { rule: 'probe-host', severity: 'error', fail: dep().replace('port: http\n', 'port: http\n              host: 10.0.0.1\n'), anchor: 'host: 10.0.0.1' },
+  { rule: 'added-capabilities', severity: 'warning', fail: dep({ container: C('  add: [CHOWN]\n') }), anchor: 'CHOWN', pass: dep({ container: C('  add: [NET_BIND_SERVICE]\n') }) },
+  { rule: 'added-capabilities', severity: 'error', preset: 'restricted', fail: dep({ container: C('  add: [CHOWN]\n') }), anchor: 'CHOWN', pass: dep({ container: C('  add: [NET_BIND_SERVICE]\n') }) },
+  { rule: 'restricted-volumes', severity: 'warning', fail: dep({ pod: P('volumes:\n  - name: shared\n    nfs:\n      server: nfs.example.com\n      path: /exports\n') }), anchor: 'nfs:', pass: dep({ pod: P('volumes:\n  - name: shared\n    persistentVolumeClaim:\n      claimName: shared\n') }) },
+  { rule: 'host-path', severity: 'error', preset: 'baseline', fail: dep({ pod: P('volumes:\n  - name: data\n    hostPath:\n      path: /data\n') }), anchor: 'hostPath:' },
   { rule: 'privilege-escalation', severity: 'warning', fail: dep().replace('allowPrivilegeEscalation: false', 'allowPrivilegeEscalation: true'), anchor: 'allowPrivilegeEscalation: true' },
   { rule: 'privilege-escalation', severity: 'error', preset: 'restricted', fail: dep().replace('            allowPrivilegeEscalation: false\n', ''), anchor: 'securityContext:', nth: 1 },
   { rule: 'run-as-non-root', severity: 'warning', fail: dep().replace('        runAsNonRoot: true\n', ''), anchor: 'securityContext:', nth: 1 },

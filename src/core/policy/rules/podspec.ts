@@ -11,28 +11,32 @@ export interface ContainerRef {
   list: 'containers' | 'initContainers' | 'ephemeralContainers';
 }
 
-export interface PodSpecRef { spec: Obj; path: JsonPath; labelsPath?: JsonPath }
+export interface PodSpecRef {
+  spec: Obj;
+  path: JsonPath;
+  /** The pod's metadata (the template's for controllers): Pod Security reads its annotations. */
+  meta: Obj;
+  metaPath: JsonPath;
+  /** A Pod itself, not a template: only Pods get the API server's pod-only defaults. */
+  isPod: boolean;
+}
 
 const TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'ReplicationController', 'PodTemplate']);
 
 /** The pod spec of a Pod, of a controller's template, or of a CronJob's job template. */
 export function podSpecOf(obj: KubeObject): PodSpecRef | undefined {
   const o = obj as Obj;
-  if (obj.kind === 'Pod') return isObj(o.spec) ? { spec: o.spec, path: ['spec'] } : undefined;
-  if (obj.kind === 'CronJob') {
-    const t = dig(o, ['spec', 'jobTemplate', 'spec', 'template']);
-    const s = isObj(t) ? t.spec : undefined;
-    return isObj(s) ? { spec: s, path: ['spec', 'jobTemplate', 'spec', 'template', 'spec'] } : undefined;
-  }
-  if (obj.kind === 'PodTemplate') {
-    const s = dig(o, ['template', 'spec']);
-    return isObj(s) ? { spec: s, path: ['template', 'spec'] } : undefined;
-  }
-  if (TEMPLATE_KINDS.has(obj.kind)) {
-    const s = dig(o, ['spec', 'template', 'spec']);
-    return isObj(s) ? { spec: s, path: ['spec', 'template', 'spec'] } : undefined;
-  }
-  return undefined;
+  if (obj.kind === 'Pod') return isObj(o.spec) ? { spec: o.spec, path: ['spec'], meta: objAt(o, ['metadata']), metaPath: ['metadata'], isPod: true } : undefined;
+  const templatePath = obj.kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template'] : obj.kind === 'PodTemplate' ? ['template'] : TEMPLATE_KINDS.has(obj.kind) ? ['spec', 'template'] : undefined;
+  if (!templatePath) return undefined;
+  const t = dig(o, templatePath);
+  const s = isObj(t) ? t.spec : undefined;
+  return isObj(s) ? { spec: s, path: [...templatePath, 'spec'], meta: objAt(t as Obj, ['metadata']), metaPath: [...templatePath, 'metadata'], isPod: false } : undefined;
+}
+
+function objAt(o: Obj, path: JsonPath): Obj {
+  const v = dig(o, path);
+  return isObj(v) ? v : {};
 }
 
 export function containersOf(ps: PodSpecRef): ContainerRef[] {

@@ -36,9 +36,6 @@ export function checkWorkload(obj: KubeObject, opts: WorkloadOptions): RawFindin
       }
     }
     const declared = new Set(asArr(ct.ports).map((p) => (isObj(p) ? p.name : undefined)).filter((n): n is string => typeof n === 'string'));
-    asArr(ct.ports).forEach((p, i) => {
-      if (isObj(p) && p.hostPort !== undefined && p.hostPort !== 0) out.push({ ruleId: 'host-port', path: [...c.path, 'ports', i, 'hostPort'], message: `${who} binds hostPort ${String(p.hostPort)}; remove it and expose the port with a Service` });
-    });
     for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
       const pr = ct[probe];
       if (!isObj(pr)) continue;
