@@ -6,7 +6,6 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Finding, Preset } from '../../../src/core/policy';
 import { goodDeployment, lintRepo, posOf } from './helpers';
 
