@@ -12,7 +12,7 @@ import { clusterClientFromFile, LiveCache } from '../src/core/cluster';
 import { applySetParentOf, DriftEngine, stampTracking } from '../src/core/diff';
 import { parseManifestFile, resourceIdOf, type KubeObject } from '../src/core/manifest';
 import type { GitOpsApp } from '../src/core/apps';
-import { mapLimit } from '../src/core/sync/util';
+import { mapLimit } from '../src/core/async';
 import type { RenderedResource, RenderResult } from '../src/core/render';
 
 const TOTAL = Number(process.env.BENCH_DIFF_RESOURCES ?? 1000);

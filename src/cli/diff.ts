@@ -1,19 +1,23 @@
 // gitops-lens diff <app|--all> [--context NAME] [--json] [--dir DIR] [--kubeconfig FILE]
-// A normalized unified diff per drifted resource and a summary; exit 0 no drift, 1 drift,
-// 2 error (an app that could not be rendered or compared, as `kubectl diff` does).
+// A normalized unified diff per drifted resource, health, and a summary; exit 0 no drift,
+// 1 drift, 2 error (an app that could not be rendered or compared, as `kubectl diff` does).
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { loadWorkspace, findApp } from '../core/workspace';
 import { renderApp, toolchainFromEnv } from '../core/render';
 import type { GitOpsApp } from '../core/apps';
-import { createClusterClient, LiveCache, isClusterError, type ClusterClient } from '../core/cluster';
-import { DriftEngine, unifiedDiff, type AppDiff, type ResourceDiff } from '../core/diff';
+import { isClusterError } from '../core/cluster';
+import { unifiedDiff, type AppDiff, type ResourceDiff } from '../core/diff';
+import { ClusterSession } from '../core/session';
 import { describeId } from '../core/manifest';
+import type { Health } from '../core/health';
 import { EXIT, err, out, table, where, type CliIO } from './io';
 
 const USAGE = 'usage: gitops-lens diff <app|--all> [--context NAME] [--json] [--dir DIR] [--kubeconfig FILE]';
 
-interface Engine { client: ClusterClient; cache: LiveCache; engine: DriftEngine }
+function healthText(h: Health): string {
+  return `${h.status}${h.message ? ` (${h.message})` : ''}`;
+}
 
 function fmt(v: unknown): string {
   if (v === undefined) return '(absent)';
@@ -40,19 +44,17 @@ export async function runDiff(argv: string[], io: CliIO): Promise<number> {
   }
   if (apps.length === 0) { err(io, `no local apps found in ${ws.repo.root}`); return EXIT.error; }
 
-  const engines = new Map<string, Engine>();
-  const engineFor = (context: string): Engine => {
-    let e = engines.get(context);
-    if (!e) {
-      const client = createClusterClient(ws.kubeconfig, context);
-      const cache = new LiveCache(client);
-      e = { client, cache, engine: new DriftEngine({ client, cache, fileFor: (p) => ws.repo.byPath.get(p) }) };
-      engines.set(context, e);
+  const sessions = new Map<string, ClusterSession>();
+  const sessionFor = (context: string): ClusterSession => {
+    let s = sessions.get(context);
+    if (!s) {
+      s = ClusterSession.open(ws.kubeconfig, context, { engine: { fileFor: (p) => ws.repo.byPath.get(p) } });
+      sessions.set(context, s);
     }
-    return e;
+    return s;
   };
   const tools = toolchainFromEnv(io.env);
-  const results: { app: GitOpsApp; diff?: AppDiff; error?: string; engine?: Engine }[] = [];
+  const results: { app: GitOpsApp; diff?: AppDiff; error?: string; session?: ClusterSession }[] = [];
   try {
     for (const app of apps) {
       const context = values.context ?? app.destination.context;
@@ -60,21 +62,21 @@ export async function runDiff(argv: string[], io: CliIO): Promise<number> {
         results.push({ app, error: `${app.id}: no kubeconfig context for its destination (${app.destination.server ?? app.destination.name ?? 'none'}); pass --context or map it in gitops-lens.yaml` });
         continue;
       }
-      let e: Engine;
-      try { e = engineFor(context); } catch (x) { results.push({ app, error: `${app.id}: ${(x as Error).message}` }); continue; }
+      let session: ClusterSession;
+      try { session = sessionFor(context); } catch (x) { results.push({ app, error: `${app.id}: ${(x as Error).message}` }); continue; }
       const render = await renderApp(app, ws.repo, tools);
       if (!render.ok) {
         results.push({ app, error: `${app.id}: render failed: ${render.problems.map((p) => `${p.file ? where(io, p.file, p.range) + ': ' : ''}${p.message}`).join('; ')}` });
         continue;
       }
       try {
-        results.push({ app, diff: await e.engine.diffApp(app, render), engine: e });
+        results.push({ app, diff: await session.engine.diffApp(app, render), session });
       } catch (x) {
         results.push({ app, error: `${app.id}: ${isClusterError(x) ? x.message : (x as Error).message}` });
       }
     }
   } finally {
-    for (const e of engines.values()) { e.cache.close(); e.client.close(); }
+    for (const s of sessions.values()) s.close();
   }
 
   const drifted = (r: ResourceDiff) => r.status !== 'Synced' && !r.ignoredExtraneous;
@@ -82,7 +84,7 @@ export async function runDiff(argv: string[], io: CliIO): Promise<number> {
     out(io, JSON.stringify({
       apps: results.map((r) => ({
         app: r.app.id, error: r.error, context: r.diff?.context, summary: r.diff?.summary,
-        resources: r.diff?.resources.map((res) => ({ ...res, unified: drifted(res) && r.engine ? unifiedDiff(r.engine.engine.pairOf(r.app.id, res.key) ?? { id: res.id }) : undefined })),
+        resources: r.diff?.resources.map((res) => ({ ...res, unified: drifted(res) && r.session ? unifiedDiff(r.session.engine.pairOf(r.app.id, res.key) ?? { id: res.id }) : undefined })),
       })),
     }, null, 2));
   } else {
@@ -90,8 +92,8 @@ export async function runDiff(argv: string[], io: CliIO): Promise<number> {
       if (r.error) { err(io, r.error); continue; }
       const d = r.diff!;
       for (const res of d.resources.filter(drifted)) {
-        const pair = r.engine!.engine.pairOf(r.app.id, res.key);
-        out(io, `# ${describeId(res.id)}: ${res.status}${res.method !== 'none' ? ` (${res.method} diff)` : ''}${res.note ? ` — ${res.note}` : ''}`);
+        const pair = r.session!.engine.pairOf(r.app.id, res.key);
+        out(io, `# ${describeId(res.id)}: ${res.status}${res.method !== 'none' ? ` (${res.method} diff)` : ''}${res.health && res.status !== 'Missing' ? `, ${healthText(res.health)}` : ''}${res.note ? ` — ${res.note}` : ''}`);
         for (const c of res.changes) {
           out(io, `#   ${c.path}: ${fmt(c.live)} → ${fmt(c.desired)}${c.manager ? `  (live value by ${c.manager}${c.time ? ` at ${c.time}` : ''})` : ''}${c.file ? `  ${where(io, c.file, c.range)}` : ''}`);
         }
@@ -99,12 +101,18 @@ export async function runDiff(argv: string[], io: CliIO): Promise<number> {
         if (text) out(io, text);
       }
     }
-    const rows = [['APP', 'CONTEXT', 'STATUS', 'SYNCED', 'OUTOFSYNC', 'MISSING', 'EXTRA', 'UNKNOWN']];
+    const rows = [['APP', 'CONTEXT', 'STATUS', 'HEALTH', 'SYNCED', 'OUTOFSYNC', 'MISSING', 'EXTRA', 'UNKNOWN']];
     for (const r of results) {
       const s = r.diff?.summary;
-      rows.push([r.app.id, r.diff?.context ?? '-', s?.status ?? 'Error', ...(['Synced', 'OutOfSync', 'Missing', 'Extra', 'Unknown'] as const).map((k) => String(s?.counts[k] ?? '-'))]);
+      rows.push([r.app.id, r.diff?.context ?? '-', s?.status ?? 'Error', s?.health?.status ?? '-', ...(['Synced', 'OutOfSync', 'Missing', 'Extra', 'Unknown'] as const).map((k) => String(s?.counts[k] ?? '-'))]);
     }
     out(io, table(rows));
+    // Health explains itself only where it is not Healthy: one line per resource that is not.
+    for (const r of results) {
+      for (const res of r.diff?.resources ?? []) {
+        if (res.health && res.health.status !== 'Healthy' && res.status !== 'Missing') out(io, `health: ${r.app.id}: ${describeId(res.id)}: ${healthText(res.health)}`);
+      }
+    }
     for (const r of results) for (const p of r.diff?.summary.problems ?? []) out(io, `warning: ${r.app.id}: ${p}`);
   }
   if (results.some((r) => r.error || r.diff?.summary.status === 'Unknown')) return EXIT.error;

@@ -5,7 +5,7 @@ import { atLeast, findYamlFiles, Linter, lintPaths, lintRendered, loadLintConfig
 import type { ManifestFile } from '../core/manifest';
 import { toSarif } from './lint-sarif';
 import { liveSchemaSources } from './lint-live';
-import type { CliIO } from './run';
+import type { CliIO } from './dispatch';
 
 /** Supplied by the caller (apps + render) to lint one app's rendered output: `--app NAME`. */
 export type RenderAppHook = (name: string, root: string) => Promise<{ appId: string; resources: RenderedResource[]; files: string[] } | { error: string }>;

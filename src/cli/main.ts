@@ -1,4 +1,4 @@
-import { runCli } from './run';
+import { runCli } from './dispatch';
 
 // A reader that stops early (`| head`) is not an error.
 for (const s of [process.stdout, process.stderr]) s.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); else throw e; });

@@ -1,11 +1,12 @@
-// Live state: per kubeconfig context one ClusterClient + LiveCache + DriftEngine (core),
-// kept current by the engine's watch-driven onDrift. The editor only holds the results.
+// Live state: per kubeconfig context one core ClusterSession (client, live cache, drift
+// engine, reachability), kept current by the engine's watch-driven onDrift. The editor only
+// holds the results.
 import * as vscode from 'vscode';
 import type { GitOpsApp } from '../core/apps';
-import { createClusterClient, LiveCache, type ClusterClient, type ContextState, type Lookup, type ServerVersion } from '../core/cluster';
-import { DriftEngine, maskSecret, normalizedView, type AppDiff, type NormalizedPair, type ResourceDiff } from '../core/diff';
+import type { ClusterClient, ContextState, Lookup } from '../core/cluster';
+import { maskSecret, normalizedView, type AppDiff, type NormalizedPair } from '../core/diff';
 import { clusterCrdSchemaSource, type SchemaSource } from '../core/policy';
-import { healthOf, rollUp, type Health } from '../core/health';
+import { ClusterSession, type Reachability } from '../core/session';
 import type { KubeObject, ResourceId } from '../core/manifest';
 import { errorMessage, type Log } from './log';
 import type { WorkspaceModel } from './model';
@@ -14,12 +15,8 @@ const RETRY_MIN_MS = 5_000;
 const RETRY_MAX_MS = 60_000;
 
 interface ContextEntry {
-  client: ClusterClient;
-  cache: LiveCache;
-  engine: DriftEngine;
+  session: ClusterSession;
   stop: () => void;
-  version?: ServerVersion;
-  versionError?: string;
 }
 
 export interface LiveChange {
@@ -59,24 +56,23 @@ export class LiveState implements vscode.Disposable {
     }
     let e = this.contexts.get(context);
     if (e) return e;
-    let client: ClusterClient;
+    let session: ClusterSession;
     try {
-      client = createClusterClient(ws.kubeconfig, context);
+      session = ClusterSession.open(ws.kubeconfig, context, { engine: { fileFor: (p) => this.model.workspace?.repo.byPath.get(p) } });
     } catch (err) {
       this.log.warn(`context ${context}: ${errorMessage(err)}`);
       return undefined;
     }
-    const cache = new LiveCache(client);
-    const engine = new DriftEngine({ client, cache, fileFor: (p) => this.model.workspace?.repo.byPath.get(p) });
+    const { client, cache, engine } = session;
     const stopDrift = engine.onDrift((d) => this.accept(d, Date.now()));
     const stopStatus = cache.onChange((c) => { if (c.status) this.statusChanged(context); });
-    e = { client, cache, engine, stop: () => { stopDrift(); stopStatus(); cache.close(); client.close(); } };
+    e = { session, stop: () => { stopDrift(); stopStatus(); session.close(); } };
     this.contexts.set(context, e);
     this.log.info(`context ${context}: connecting to ${client.server} as ${client.user} (kubeconfig unchanged)`);
     const entry = e;
-    void this.log.timed('server version', () => client.serverVersion({ timeoutMs: 5_000 }), context).then(
-      (v) => { entry.version = v; this.statusChanged(context); },
-      (err) => { entry.versionError = errorMessage(err); this.statusChanged(context); },
+    void this.log.timed('server version', () => session.checkVersion(), context).then(
+      () => this.statusChanged(context),
+      () => this.statusChanged(context),
     );
     // The cache does not watch CRDs: their schemas are read once per connection.
     void clusterCrdSchemaSource(context, client).then(
@@ -123,9 +119,9 @@ export class LiveState implements vscode.Disposable {
       if (!render || !ctx) { this.diffs.delete(app.id); return; }
       const e = this.entry(ctx);
       if (!e) return;
-      for (const [other, oe] of this.contexts) if (other !== ctx) oe.engine.forget(app.id);
+      for (const [other, oe] of this.contexts) if (other !== ctx) oe.session.engine.forget(app.id);
       try {
-        const d = await this.log.timed(`diff ${app.id}`, () => e.engine.diffApp(app, render), ctx);
+        const d = await this.log.timed(`diff ${app.id}`, () => e.session.engine.diffApp(app, render), ctx);
         if (gen !== this.generation) return;
         this.accept(d, Date.now());
       } catch (err) {
@@ -150,26 +146,27 @@ export class LiveState implements vscode.Disposable {
       this.retry = undefined;
       this.log.info(`retrying unreachable clusters (after ${this.retryDelayMs / 1000} s)`);
       this.retryDelayMs = Math.min(RETRY_MAX_MS, this.retryDelayMs * 2);
-      for (const e of this.contexts.values()) e.cache.reconnect();
+      for (const e of this.contexts.values()) e.session.cache.reconnect();
       void this.diffAll();
     }, this.retryDelayMs);
   }
 
   diffOf(app: GitOpsApp): AppDiff | undefined { return this.diffs.get(app.id); }
 
-  contextState(context: string): { state?: ContextState; version?: ServerVersion; versionError?: string } {
+  /** The watches of a context and whether its API server answers (core's reachability rule). */
+  contextState(context: string): { state?: ContextState; reachability?: Reachability } {
     const e = this.contexts.get(context);
-    return e ? { state: e.cache.state(), version: e.version, versionError: e.versionError } : {};
+    return e ? { state: e.session.cache.state(), reachability: e.session.reachability() } : {};
   }
 
   /** The normalized, masked pair (desired as rendered, live) of a resource. */
   pair(app: GitOpsApp, key: string): NormalizedPair | undefined {
     const ctx = this.model.contextOf(app);
-    return ctx ? this.contexts.get(ctx)?.engine.pairOf(app.id, key) : undefined;
+    return ctx ? this.contexts.get(ctx)?.session.engine.pairOf(app.id, key) : undefined;
   }
 
   lookup(context: string, id: ResourceId): Lookup | undefined {
-    return this.contexts.get(context)?.cache.lookup({ group: id.group, kind: id.kind, namespace: id.namespace, name: id.name });
+    return this.contexts.get(context)?.session.cache.lookup({ group: id.group, kind: id.kind, namespace: id.namespace, name: id.name });
   }
 
   /** The live object as a read-only document shows it: normalized, Secret values masked. */
@@ -178,21 +175,10 @@ export class LiveState implements vscode.Disposable {
     return l?.state === 'present' ? maskSecret(normalizedView(l.object)) : undefined;
   }
 
-  health(app: GitOpsApp, r: ResourceDiff): Health | undefined {
-    const ctx = this.model.contextOf(app);
-    if (!ctx) return undefined;
-    const l = this.lookup(ctx, r.id);
-    if (!l || l.state === 'unknown') return undefined;
-    return l.state === 'absent' ? { status: 'Missing' } : healthOf(l.object);
-  }
+  client(context: string): ClusterClient | undefined { return this.entry(context)?.session.client; }
 
-  appHealth(app: GitOpsApp): Health | undefined {
-    const d = this.diffs.get(app.id);
-    if (!d || d.resources.length === 0) return undefined;
-    return rollUp(d.resources.filter((r) => r.status !== 'Extra').map((r) => this.health(app, r)));
-  }
-
-  client(context: string): ClusterClient | undefined { return this.entry(context)?.client; }
+  /** The context's session (client and the live cache a sync observes while it waits for health). */
+  session(context: string): ClusterSession | undefined { return this.entry(context)?.session; }
 
   private closeAll(notify = true): void {
     for (const e of this.contexts.values()) e.stop();

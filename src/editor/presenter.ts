@@ -81,7 +81,7 @@ export class Presenter implements vscode.Disposable {
       if (c.Missing) parts.push(`${c.Missing} missing`);
       if (c.Extra) parts.push(`${c.Extra} extra`);
       if (c.Unknown) parts.push(`${c.Unknown} unknown`);
-      const h = this.live.appHealth(app);
+      const h = d.summary.health;
       health = h?.status as HealthName | undefined;
       if (health && status !== 'Unknown' && health !== 'Missing') parts.push(health);
       description = parts.join(' · ');
@@ -106,7 +106,7 @@ export class Presenter implements vscode.Disposable {
     const caps: string[] = row.origin ? ['hasSource'] : [];
     const d = row.diff;
     if (!d) return { status: 'Rendered', description: '', tooltip: lines.join('\n'), capabilities: caps };
-    const h = this.live.health(app, d);
+    const h = d.health;
     lines.push(`- status: **${d.status}** (${d.method === 'none' ? 'not compared' : `${d.method} diff`})`);
     if (h) lines.push(`- health: **${h.status}**${h.message ? ` — ${h.message}` : ''}`);
     if (d.note) lines.push(`- ${d.note}`);
@@ -133,11 +133,9 @@ export class Presenter implements vscode.Disposable {
     if (!context) return { description: 'apps without a cluster mapping', tooltip: 'These apps map to no kubeconfig context. Use **Select Cluster for App…**.' };
     const info = this.model.workspace?.kubeconfig.contexts.find((c) => c.name === context);
     if (!info) return { reachable: false, description: 'not in kubeconfig', tooltip: `Context \`${context}\` is not in the kubeconfig.` };
-    const { state, version, versionError } = this.live.contextState(context);
+    const { state, reachability } = this.live.contextState(context);
     const status = state?.status;
-    // No kinds are watched until discovery succeeds, so a failed version request also means down.
-    const reachable = status === 'unreachable' || (status !== 'connected' && versionError) ? false : status === 'connected' || version ? true : undefined;
-    const err = state?.error?.message ?? versionError;
+    const { reachable, version, error: err } = reachability ?? {};
     const description = [version?.gitVersion, reachable === false ? 'unreachable' : status && status !== 'connected' ? status : undefined].filter(Boolean).join(' · ') || info.server;
     const lines = [`**${context}**`, '', `- server: ${info.server}`, `- user: ${info.user}`];
     if (info.namespace) lines.push(`- namespace: ${info.namespace}`);

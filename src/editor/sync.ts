@@ -61,13 +61,15 @@ export class SyncCommands {
   readonly docs = new PlanDocuments();
   constructor(private readonly model: WorkspaceModel, private readonly live: LiveState, private readonly log: Log, private readonly afterWrite: () => void) {}
 
-  private client(app: GitOpsApp) {
+  private session(app: GitOpsApp) {
     const ctx = this.model.contextOf(app);
     if (!ctx) throw new Error(`${app.name} maps to no cluster: use "Select Cluster for App…"`);
-    const c = this.live.client(ctx);
-    if (!c) throw new Error(`context ${ctx} is not usable (see the GitOps Lens log)`);
-    return c;
+    const s = this.live.session(ctx);
+    if (!s) throw new Error(`context ${ctx} is not usable (see the GitOps Lens log)`);
+    return s;
   }
+
+  private client(app: GitOpsApp) { return this.session(app).client; }
 
   private guard(): boolean {
     if (this.model.trusted) return true;
@@ -111,13 +113,13 @@ export class SyncCommands {
 
   /** Executes a confirmed plan under a cancellable progress; ends in a short notification. */
   async execute(plan: SyncPlan, opts: { force: boolean; allowUncommitted: boolean }, app: GitOpsApp, journalType: 'sync' | 'reapply' | 'rollback' = 'sync', warnings: string[] = []): Promise<SyncResult> {
-    const client = this.client(app);
+    const { client, cache } = this.session(app);
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `GitOps: syncing ${plan.appName} to ${plan.context}`, cancellable: true }, (progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
       const total = plan.tasks.filter((t) => t.action !== 'unchanged' && t.action !== 'skip').length || 1;
       return this.log.timed(`sync ${plan.appId} (${journalType})`, () => executeSync(plan, client, {
-        force: opts.force, allowUncommitted: opts.allowUncommitted, signal: abort.signal, journal: journalPath(plan.repoRoot), journalType, warnings,
+        force: opts.force, allowUncommitted: opts.allowUncommitted, signal: abort.signal, journal: journalPath(plan.repoRoot), journalType, warnings, cache,
         onEvent: (e) => {
           if (e.type === 'task-done') {
             progress.report({ increment: 100 / total, message: `${e.result.status} ${e.result.key}` });

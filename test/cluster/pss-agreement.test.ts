@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { stringify } from 'yaml';
-import { mapLimit } from '../../src/core/sync/util';
+import { mapLimit } from '../../src/core/async';
 import { sharedTestCluster } from '../support/cluster';
 import { apiServerFromKubeconfig, type ApiServer } from '../support/api-server';
 import { runCliCaptured } from '../support/cli';

@@ -57,10 +57,19 @@ before(async () => {
 });
 after(async () => { await fx?.cleanup(); });
 
-test('no drift: exit 0, summary says Synced', async () => {
+test('no drift: exit 0, summary says Synced, and health comes from the status the controller would write', async () => {
+  // No controllers run on the test API server: the Deployment has never been observed.
+  const before = await cli('diff', fx.app.name);
+  assert.equal(before.code, 0, before.stderr + before.stdout);
+  assert.match(before.stdout, new RegExp(`${fx.app.id}\\s+admin\\s+Synced\\s+Progressing\\s+5\\s+0\\s+0\\s+0\\s+0`));
+  assert.match(before.stdout, /^health: .*: Deployment\.apps .*\/api: Progressing \(0 of 1 updated replicas\)$/m);
+  // What the deployment controller writes once the rollout is done.
+  const dep = await fx.admin.get({ group: 'apps', version: 'v1', kind: 'Deployment', namespace: fx.namespace, name: 'api' });
+  await fx.admin.raw('PATCH', `/apis/apps/v1/namespaces/${fx.namespace}/deployments/api/status`, { status: { observedGeneration: dep?.metadata?.generation, replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1 } }, 'application/merge-patch+json');
   const r = await cli('diff', fx.app.name);
   assert.equal(r.code, 0, r.stderr + r.stdout);
-  assert.match(r.stdout, new RegExp(`${fx.app.id}\\s+admin\\s+Synced\\s+5\\s+0\\s+0\\s+0\\s+0`));
+  assert.match(r.stdout, new RegExp(`${fx.app.id}\\s+admin\\s+Synced\\s+Healthy\\s+5\\s+0\\s+0\\s+0\\s+0`));
+  assert.ok(!/^health:/m.test(r.stdout), r.stdout);
 });
 
 test('drift: exit 1, unified diff per drifted resource, JSON agrees, secrets never printed', async () => {
@@ -71,7 +80,8 @@ test('drift: exit 1, unified diff per drifted resource, JSON agrees, secrets nev
 
   const text = await cli('diff', fx.app.name);
   assert.equal(text.code, 1, text.stderr);
-  assert.match(text.stdout, /^# Deployment\.apps .*\/api: OutOfSync \(server-side diff\)$/m);
+  // Scaled to 3 while the controller saw 1: the rollout is not observed yet.
+  assert.match(text.stdout, /^# Deployment\.apps .*\/api: OutOfSync \(server-side diff\), Progressing \(Waiting for rollout to be observed\)$/m);
   assert.match(text.stdout, /^#   spec\.replicas: 3 → 1 {2}\(live value by hpa-like at [^)]+\) {2}app\/deploy\.yaml:6:3$/m);
   assert.match(text.stdout, /^#   data\.token: "<secret sha256:[0-9a-f]+>" → "<secret sha256:[0-9a-f]+>" .* app\/secret\.yaml:6:3$/m);
   assert.match(text.stdout, /^-\s+color: blue$/m);

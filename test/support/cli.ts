@@ -1,6 +1,6 @@
 // The CLI in-process with its output captured: what `gitops-lens <argv>` prints and exits with.
 import { Writable } from 'node:stream';
-import { runCli } from '../../src/cli/run';
+import { runCli } from '../../src/cli/dispatch';
 import type { CliIO } from '../../src/cli/io';
 
 export interface CliRun {

@@ -53,7 +53,7 @@ describe('sync waves', () => {
     assert.equal(plan.tasks.find((t) => t.id.kind === 'Namespace')!.dryRun.status, 'ok');
 
     const events: SyncEvent[] = [];
-    const result = await executeSync(plan, client, { journal: false, onEvent: (e) => events.push(e), waveTimeoutMs: 30_000, pollMs: 100, lockDir: stateDirFor() });
+    const result = await executeSync(plan, client, { journal: false, onEvent: (e) => events.push(e), waveTimeoutMs: 30_000, lockDir: stateDirFor() });
     assert.equal(result.outcome, 'succeeded', result.message);
     assert.deepEqual(events.filter((e) => e.type === 'task-start').map((e) => (e as { key: string }).key.split('/')[3]), [ns, `widgets.${group}`, 'middle', 'w1', 'last']);
 
@@ -107,7 +107,7 @@ spec:
     const plan = await planSync(await loadDesired(root, 'degraded'), client);
     assert.ok(plan.ok, JSON.stringify(plan.problems));
     const events: SyncEvent[] = [];
-    const running = executeSync(plan, client, { journal: false, waveTimeoutMs: 60_000, pollMs: 100, lockDir: stateDirFor(), onEvent: (e) => events.push(e) });
+    const running = executeSync(plan, client, { journal: false, waveTimeoutMs: 60_000, lockDir: stateDirFor(), onEvent: (e) => events.push(e) });
     // No controllers run here: the Deployment stays Progressing until we write its status.
     const deadline = Date.now() + 20_000;
     while (!events.some((e) => e.type === 'wave-wait' && e.wave === 1)) {

@@ -6,17 +6,21 @@
  * Missing or Extra for what it could not see.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { GitOpsApp } from '../apps/types';
 import type { ClusterClient } from '../cluster/client';
 import { FIELD_MANAGER } from '../cluster/client';
 import type { CacheChange, GroupKind, LiveCache } from '../cluster/cache';
 import { ClusterError, isClusterError } from '../cluster/errors';
 import { findResource, type Discovery } from '../cluster/discovery';
-import type { JsonPath, KubeObject, ManifestFile, Range, ResourceId } from '../manifest';
-import { parseManifestFile, resourceIdOf, resourceKey } from '../manifest';
+import type { KubeObject, ManifestFile, ResourceId } from '../manifest';
+import { resourceKey } from '../manifest';
 import type { RenderedResource, RenderResult } from '../render/types';
-import { locateField } from '../render/field-origin';
+import { mapLimit } from '../async';
+import { healthOf, rollUp, type Health } from '../health';
+import { DryRunCache } from './dry-run-cache';
+import { findExtra } from './extra';
+import { LruMap } from './lru';
+import { SourceLocator } from './source-locator';
 import { compileIgnores, type CompiledIgnore } from './ignore';
 import { foldStringData } from './normalize';
 import { compareResource, normalizedView } from './resource';
@@ -52,8 +56,6 @@ export const DEFAULT_EXTRA_KINDS: GroupKind[] = [
   { group: 'batch', kind: 'CronJob' }, { group: 'networking.k8s.io', kind: 'Ingress' },
 ];
 
-type DryRun = { predicted: KubeObject } | { error: ClusterError };
-
 interface AppState {
   app: GitOpsApp;
   render: RenderResult;
@@ -65,25 +67,19 @@ interface AppState {
 }
 
 const gk = (g: { group: string; kind: string }) => `${g.group}/${g.kind}`;
+const MISSING: Health = { status: 'Missing' };
 
 export class DriftEngine {
   readonly client: ClusterClient;
   readonly cache: LiveCache;
   private readonly fieldManager: string;
   private readonly concurrency: number;
-  private readonly dryRuns = new Map<string, DryRun>();
+  private readonly dryRuns: DryRunCache;
   /** Finished comparisons by (desired hash, live resourceVersion, ignore rules, Git location). */
-  private readonly results = new Map<string, { diff: ResourceDiff; pair?: NormalizedPair }>();
+  private readonly results: LruMap<string, { diff: ResourceDiff; pair?: NormalizedPair }>;
   /** The desired object as sent (namespace, hook, stringData folded) and its hash, per rendered resource. */
   private readonly prepared = new WeakMap<RenderedResource, { namespace?: string; applySet?: string; obj: KubeObject; hash: string }>();
-  private readonly dryRunCacheSize: number;
-  /** `group/kind/namespace` where dry-run was refused, with the refusal: not retried for a minute. */
-  private readonly dryRunForbidden = new Map<string, { error: ClusterError; at: number }>();
-  /** Files read from disk for source ranges, with the diff pass that last read them: one read per file per pass, not per field. */
-  private readonly files = new Map<string, { pass: number; text?: string; file?: ManifestFile }>();
-  private filePass = 0;
-  /** The files each rendered resource's render read: where a patched field's value may be written. */
-  private readonly inputsOf = new WeakMap<RenderedResource, readonly string[]>();
+  private readonly sources: SourceLocator;
   private readonly apps = new Map<string, AppState>();
   private readonly listeners = new Set<(d: AppDiff) => void>();
   private unsubscribe?: () => void;
@@ -94,7 +90,10 @@ export class DriftEngine {
     this.cache = opts.cache;
     this.fieldManager = opts.fieldManager ?? FIELD_MANAGER;
     this.concurrency = opts.concurrency ?? 8;
-    this.dryRunCacheSize = opts.dryRunCacheSize ?? 20_000;
+    const size = opts.dryRunCacheSize ?? 20_000;
+    this.dryRuns = new DryRunCache(opts.client, this.fieldManager, size);
+    this.results = new LruMap(size);
+    this.sources = new SourceLocator(opts.fileFor);
   }
 
   /**
@@ -105,7 +104,7 @@ export class DriftEngine {
     const state: AppState = this.apps.get(app.id) ?? { app, render, opts, keys: new Set(), kinds: new Set(), pairs: new Map() };
     Object.assign(state, { app, render, opts });
     this.apps.set(app.id, state);
-    for (const r of render.resources) this.inputsOf.set(r, render.inputs);
+    this.sources.rendered(render.resources, render.inputs);
     const result = await this.compute(state);
     state.last = result;
     return result;
@@ -156,7 +155,7 @@ export class DriftEngine {
 
   private async compute(st: AppState): Promise<AppDiff> {
     const { app, render } = st;
-    this.filePass++;
+    this.sources.nextPass();
     const problems: string[] = [];
     const base = { appId: app.id, context: this.client.context, computedAt: Date.now() };
     if (!render.ok) {
@@ -205,17 +204,11 @@ export class DriftEngine {
     const ignoreKey = JSON.stringify([app.ignoreDifferences, st.opts.fluxIgnore ?? []]);
     const results: ResourceDiff[] = new Array(desired.length);
     const pairs = new Map<string, NormalizedPair>();
-    let next = 0;
-    const worker = async () => {
-      while (next < desired.length) {
-        const i = next++;
-        const d = desired[i];
-        const { diff, pair } = await this.diffOne(d.r, d.id, d.obj, d.hash, d.served, rules, ignoreKey, st.opts.signal);
-        results[i] = diff;
-        if (pair) pairs.set(d.key, pair);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, desired.length) }, worker));
+    await mapLimit(desired, this.concurrency, async (d, i) => {
+      const { diff, pair } = await this.diffOne(d.r, d.id, d.obj, d.hash, d.served, rules, ignoreKey, st.opts.signal);
+      results[i] = diff;
+      if (pair) pairs.set(d.key, pair);
+    });
 
     // Extra: tracked, top-level, live objects at keys Git no longer has.
     const tracker = trackerFor(app, applySet);
@@ -227,10 +220,7 @@ export class DriftEngine {
         extraComplete = false;
         if (errors[0]) problems.push(`Extra detection for ${kind.kind}${kind.group ? '.' + kind.group : ''} is incomplete: ${errors[0].message}`);
       }
-      for (const live of objects) {
-        const id = resourceIdOf(live);
-        const key = resourceKey(id);
-        if (st.keys.has(key) || !tracker.tracks(live, id)) continue;
+      for (const { object: live, id, key } of findExtra(objects, st.keys, tracker)) {
         const ignored = ignoresExtraneous(live);
         results.push({ id, key, status: 'Extra', method: 'none', changes: [], liveResourceVersion: String(live.metadata?.resourceVersion ?? ''), ...(ignored ? { ignoredExtraneous: true, note: 'IgnoreExtraneous: not counted' } : {}) });
         pairs.set(key, { id, live: normalizedView(live) });
@@ -247,21 +237,21 @@ export class DriftEngine {
     const origin = r.origin && { file: r.origin.file, docIndex: r.origin.docIndex, range: r.origin.range };
     const baseDiff = { id, key, origin };
     if (!served) {
-      return { diff: { ...baseDiff, status: 'Missing', method: 'none', changes: [], note: `the cluster does not serve ${id.kind}${id.group ? '.' + id.group : ''} (is its CRD installed?)` }, pair: { id, desired: normalizedView(obj) } };
+      return { diff: { ...baseDiff, status: 'Missing', method: 'none', changes: [], health: MISSING, note: `the cluster does not serve ${id.kind}${id.group ? '.' + id.group : ''} (is its CRD installed?)` }, pair: { id, desired: normalizedView(obj) } };
     }
     const look = this.cache.lookup(id);
     if (look.state === 'unknown') {
       return { diff: { ...baseDiff, status: 'Unknown', method: 'none', changes: [], error: look.error, note: look.error.message } };
     }
     if (look.state === 'absent') {
-      return { diff: { ...baseDiff, status: 'Missing', method: 'none', changes: [] }, pair: { id, desired: normalizedView(obj) } };
+      return { diff: { ...baseDiff, status: 'Missing', method: 'none', changes: [], health: MISSING }, pair: { id, desired: normalizedView(obj) } };
     }
     let live = look.object;
     if (live.apiVersion !== obj.apiVersion) {
       // Compare in the version Git uses: the cache holds the served preferred version.
       try {
         const again = await this.client.get({ ...id, version: id.version }, { signal });
-        if (!again) return { diff: { ...baseDiff, status: 'Missing', method: 'none', changes: [] }, pair: { id, desired: normalizedView(obj) } };
+        if (!again) return { diff: { ...baseDiff, status: 'Missing', method: 'none', changes: [], health: MISSING }, pair: { id, desired: normalizedView(obj) } };
         live = again;
       } catch (e) {
         const err = toError(e);
@@ -269,11 +259,12 @@ export class DriftEngine {
       }
     }
     const liveRv = String(live.metadata?.resourceVersion ?? '');
+    const health = healthOf(live);
     // Same desired object, same live version, same rules, same place in Git: the same answer.
     const resultKey = `${hash}|${liveRv}|${ignoreKey}|${origin ? `${origin.file}:${origin.docIndex}:${origin.range.start.line}-${origin.range.end.line}` : ''}`;
     const known = this.results.get(resultKey);
     if (known) return known;
-    const dry = await this.dryRun(obj, hash, id, liveRv, signal);
+    const dry = await this.dryRuns.run(obj, hash, id, liveRv, signal);
     let note: string | undefined;
     let predicted: KubeObject | undefined;
     if ('error' in dry) {
@@ -281,69 +272,16 @@ export class DriftEngine {
       if (e.kind === 'forbidden' || /dry.?run/i.test(e.message)) {
         note = `server-side dry-run not allowed, compared the fields set in Git (two-way diff): ${e.message}`;
       } else {
-        return { diff: { ...baseDiff, status: 'Unknown', method: 'none', changes: [], error: e.toJSON(), note: `server-side dry-run failed: ${e.message}`, liveResourceVersion: liveRv } };
+        return { diff: { ...baseDiff, status: 'Unknown', method: 'none', changes: [], error: e.toJSON(), note: `server-side dry-run failed: ${e.message}`, liveResourceVersion: liveRv, ...(health ? { health } : {}) } };
       }
     } else predicted = dry.predicted;
-    const res = compareResource({ id, desired: obj, live, predicted, fieldManager: this.fieldManager, ignores: rules, locate: (p) => this.locate(r, p), ownedInLive: true });
+    const res = compareResource({ id, desired: obj, live, predicted, fieldManager: this.fieldManager, ignores: rules, locate: (p) => this.sources.locate(r, p), ownedInLive: true });
     if (res.fellBackToTwoWay) note = 'the dry-run result names no fields owned by this manager; compared the fields set in Git (two-way diff)';
     const method = predicted && !res.fellBackToTwoWay ? 'server-side' : 'two-way';
     const status: DriftStatus = res.changes.length ? 'OutOfSync' : 'Synced';
-    const out = { diff: { ...baseDiff, status, method, changes: res.changes, liveResourceVersion: liveRv, ...(note ? { note } : {}) } as ResourceDiff, pair: res.pair };
-    if (!('error' in dry) || this.dryRuns.has(`${hash}|${liveRv}`)) {
-      this.results.set(resultKey, out);
-      if (this.results.size > this.dryRunCacheSize) this.results.delete(this.results.keys().next().value as string);
-    }
+    const out = { diff: { ...baseDiff, status, method, changes: res.changes, liveResourceVersion: liveRv, ...(note ? { note } : {}), ...(health ? { health } : {}) } as ResourceDiff, pair: res.pair };
+    if (!('error' in dry) || this.dryRuns.has(hash, liveRv)) this.results.set(resultKey, out);
     return out;
-  }
-
-  private async dryRun(obj: KubeObject, hash: string, id: ResourceId, liveRv: string, signal?: AbortSignal): Promise<DryRun> {
-    const scope = `${id.group}/${id.kind}/${id.namespace ?? ''}`;
-    const refused = this.dryRunForbidden.get(scope);
-    if (refused && Date.now() - refused.at < 60_000) return { error: refused.error };
-    const cacheKey = `${hash}|${liveRv}`;
-    const hit = this.dryRuns.get(cacheKey);
-    if (hit) {
-      this.dryRuns.delete(cacheKey); // LRU: move to the end
-      this.dryRuns.set(cacheKey, hit);
-      return hit;
-    }
-    let result: DryRun;
-    try {
-      result = { predicted: await this.client.apply(obj, { dryRun: true, force: true, fieldManager: this.fieldManager, signal }) };
-    } catch (e) {
-      const err = toError(e);
-      if (err.kind === 'forbidden') this.dryRunForbidden.set(scope, { error: err, at: Date.now() });
-      // Transient failures are not cached: the next diff tries again.
-      if (err.kind === 'unreachable' || err.kind === 'throttled' || err.kind === 'forbidden') return { error: err };
-      result = { error: err };
-    }
-    this.dryRuns.set(cacheKey, result);
-    if (this.dryRuns.size > this.dryRunCacheSize) this.dryRuns.delete(this.dryRuns.keys().next().value as string);
-    return result;
-  }
-
-  private locate(r: RenderedResource, path: JsonPath): { file: string; range: Range } | undefined {
-    if (!r.origin) return undefined;
-    const inputs = this.inputsOf.get(r) ?? [];
-    let loc = locateField(r, path, inputs, (p) => this.fileFor(p));
-    // A Secret value written as stringData in Git is compared as data.
-    if (loc && !loc.exact && path[0] === 'data' && r.id.kind === 'Secret') {
-      const alt = locateField(r, ['stringData', ...path.slice(1)], inputs, (p) => this.fileFor(p));
-      if (alt?.exact) loc = alt;
-    }
-    return loc ? { file: loc.file, range: loc.range } : undefined;
-  }
-
-  private fileFor(path: string): ManifestFile | undefined {
-    const given = this.opts.fileFor?.(path);
-    if (given) return given;
-    const cached = this.files.get(path);
-    if (cached?.pass === this.filePass) return cached.file;
-    let text: string;
-    try { text = readFileSync(path, 'utf8'); } catch { this.files.set(path, { pass: this.filePass }); return undefined; }
-    const file = cached?.file && cached.text === text ? cached.file : parseManifestFile(path, text);
-    this.files.set(path, { pass: this.filePass, text, file });
-    return file;
   }
 }
 
@@ -361,5 +299,6 @@ export function summarize(resources: ResourceDiff[], problems: string[], extraCo
   for (const r of resources) if (!r.ignoredExtraneous) counts[r.status]++;
   const status: DriftStatus = renderFailed || counts.Unknown > 0 ? 'Unknown'
     : counts.OutOfSync + counts.Missing + counts.Extra > 0 ? 'OutOfSync' : 'Synced';
-  return { status, counts, extraComplete, problems };
+  const members = resources.filter((r) => r.status !== 'Extra');
+  return { status, counts, extraComplete, problems, ...(members.length ? { health: rollUp(members.map((r) => r.health)) } : {}) };
 }

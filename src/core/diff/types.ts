@@ -1,4 +1,5 @@
 import type { ClusterErrorInit } from '../cluster/errors';
+import type { Health } from '../health';
 import type { JsonPath, KubeObject, Range, ResourceId } from '../manifest';
 
 export type DriftStatus = 'Synced' | 'OutOfSync' | 'Missing' | 'Extra' | 'Unknown';
@@ -43,6 +44,11 @@ export interface ResourceDiff {
   liveResourceVersion?: string;
   /** Extra resources annotated to be kept (Argo IgnoreExtraneous): shown, not counted. */
   ignoredExtraneous?: boolean;
+  /**
+   * Health of the live object (core/health): Missing when it does not exist; absent for
+   * Extra and Unknown resources and for kinds without a health rule.
+   */
+  health?: Health;
 }
 
 export interface AppDiffSummary {
@@ -51,6 +57,8 @@ export interface AppDiffSummary {
   /** False when some kind could not be listed completely: Extra detection (and prune) is not reliable. */
   extraComplete: boolean;
   problems: string[];
+  /** Worst health of the app's resources (Extra left out); absent when it has none. */
+  health?: Health;
 }
 
 export interface AppDiff {

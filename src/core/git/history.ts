@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
-import { run } from '../exec/run';
+import { run } from '../exec/program';
 import { git } from './repo';
 
 /** One commit, as history views and the journal need it. */

@@ -1,4 +1,4 @@
-import { run } from '../exec/run';
+import { run } from '../exec/program';
 import { normalizeGitUrl } from './url';
 
 /** Git plumbing the core needs; each call is one `git` process with an argument array. */

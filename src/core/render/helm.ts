@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { run } from '../exec/run';
+import { run } from '../exec/program';
 import type { HelmOptions } from '../apps/types';
 import type { KubeObject } from '../manifest';
 import { parseRenderedStream } from './documents';

@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
-import { run, ExecError } from '../exec/run';
+import { run, ExecError } from '../exec/program';
 import type { KustomizeOptions } from '../apps/types';
 import type { KubeObject } from '../manifest';
 import { kustomizationFile } from '../repo/roles';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, sep } from 'node:path';
 import { isNamespacedKind, locatePath, parseManifestFile, resourceIdOf, type KubeObject, type ManifestFile } from '../manifest';
-import { ExecError } from '../exec/run';
+import { ExecError } from '../exec/program';
 import type { AppSource, GitOpsApp } from '../apps/types';
 import type { RepoSnapshot } from '../repo/scan';
 import { listDirectory, renderFiles } from './directory';

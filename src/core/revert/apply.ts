@@ -2,7 +2,8 @@ import type { ClusterClient } from '../cluster';
 import { isAncestor, resolveRevision } from '../git/history';
 import { loadDesired, type DesiredOptions } from '../sync/desired';
 import { planSync } from '../sync/plan';
-import { executeSync, type SyncOptions } from '../sync/run';
+import { executeSync } from '../sync/execute';
+import type { SyncOptions } from '../sync/sync-options';
 import type { DesiredState, SyncPlan, SyncResult } from '../sync/types';
 
 export interface ReapplyOptions extends Omit<DesiredOptions, 'revision'>, Omit<SyncOptions, 'journalType'> {

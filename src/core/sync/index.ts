@@ -1,10 +1,11 @@
 export * from './types';
 export { planSync, controllerOf, type PlanOptions } from './plan';
-export { executeSync, type SyncOptions } from './run';
+export { executeSync } from './execute';
+export type { SyncOptions } from './sync-options';
 export { loadDesired, DesiredStateError, type DesiredOptions } from './desired';
 export { requestReconcile, type ReconcileRequest } from './reconcile';
 export { acquireAppLock, LockBusyError, type AppLock, type LockHolder } from './lock';
 export { waveHealth, type HealthFn } from './health';
 export { kindRank, compareTasks, hookOf, waveOf, fluxStage, placeOf } from './order';
 export { listTracked, type TrackedListing } from './live';
-export { revisionDiff, type RevisionDiff, type ResourceRevisionDiff } from './revdiff';
+export { revisionDiff, type RevisionDiff, type ResourceRevisionDiff } from './revision-diff';

@@ -2,7 +2,7 @@ import type { GitOpsApp } from '../apps/types';
 import type { ApiResourceInfo, ClusterClient, Discovery } from '../cluster';
 import { resourceIdOf, type KubeObject, type ResourceId } from '../manifest';
 import { APPLYSET_GROUP_KINDS, APPLYSET_NAMESPACES, parseGroupKinds, trackerFor, trackingSelector, type ApplySetParent } from '../diff/tracking';
-import { mapLimit } from './util';
+import { mapLimit } from '../async';
 
 export interface TrackedListing {
   /** Live top-level objects carrying this app's tracking mark. */

@@ -3,7 +3,7 @@ import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { stateDir } from '../journal/paths';
-import { sleep } from './util';
+import { sleep } from '../async';
 
 export interface LockHolder { pid: number; host: string; since: string; what: string }
 

@@ -1,13 +1,14 @@
 import type { GitOpsApp } from '../apps/types';
 import { FIELD_MANAGER, findResource, isClusterError, type ClusterClient, type Discovery } from '../cluster';
 import { compareResource, compileIgnores, normalizedView, unifiedDiff, type CompiledIgnore } from '../diff';
-import { APPLYSET_GROUP_KINDS, APPLYSET_NAMESPACES, applySetParentObject, groupKindsAnnotation, parseGroupKinds } from '../diff/tracking';
+import { APPLYSET_GROUP_KINDS, APPLYSET_NAMESPACES, applySetParentObject, groupKindsAnnotation, parseGroupKinds, trackerFor } from '../diff/tracking';
+import { findExtra } from '../diff/extra';
 import { prepareDesired } from '../placement';
-import { describeId, resourceIdOf, resourceKey, type KubeObject } from '../manifest';
+import { describeId, type KubeObject } from '../manifest';
 import { listTracked } from './live';
 import { compareTasks, hoistDependencies, placeOf, syncOptionsOf, WAVE_ANNOTATION } from './order';
 import type { ControllerInfo, DesiredState, PlanProblem, SyncPlan, SyncTask, TaskAction } from './types';
-import { mapLimit } from './util';
+import { mapLimit } from '../async';
 
 export interface PlanOptions {
   /** Make Extra resources `prune` tasks (otherwise they are listed as `skip`). */
@@ -130,10 +131,7 @@ export async function planSync(desired: DesiredState, client: ClusterClient, opt
     const listed = await listTracked(client, app, discovery, { applySet, desired: applyTasks.map((t) => t.id), signal: opts.signal, concurrency: limit });
     plan.liveComplete = listed.complete;
     for (const p of listed.problems) problems.push({ code: 'listing-incomplete', severity: opts.prune ? 'error' : 'warning', message: p });
-    for (const live of listed.items) {
-      const id = resourceIdOf(live);
-      const key = resourceKey(id);
-      if (seen.has(key)) continue;
+    for (const { object: live, id, key } of findExtra(listed.items, new Set(seen.keys()), trackerFor(app, applySet))) {
       const wave = Number(live.metadata?.annotations?.[WAVE_ANNOTATION] ?? 0) || 0;
       const opts2 = [...syncOptionsOf(live), ...app.syncOptions];
       const t: SyncTask = {
