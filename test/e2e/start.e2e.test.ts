@@ -77,7 +77,7 @@ describe('npm start (scripts/vscode/start.mjs --once)', { timeout: 5 * 60_000, s
   it('applied every example app with the CLI: namespaces, Deployments and the admission policy exist', async () => {
     assert.ok(result?.kubeconfig);
     assert.deepEqual(result.failed, []);
-    assert.deepEqual([...result.applied].sort(), ['argocd/argocd/hello', 'argocd/argocd/shop', 'flux/flux-system/blog', 'kustomize/platform']);
+    assert.deepEqual([...result.applied].sort(), ['argocd/argocd/hello', 'argocd/argocd/shop', 'flux/flux/ks/flux-system/blog', 'kustomize/platform']);
     const namespaces = (await kubectl(result.kubeconfig, 'get', 'namespaces', '-o', 'name')).split('\n');
     for (const ns of ['namespace/shop', 'namespace/hello', 'namespace/blog']) assert.ok(namespaces.includes(ns), `${ns} in ${namespaces.join(' ')}`);
     for (const [ns, name] of [['shop', 'frontend'], ['hello', 'hello'], ['blog', 'blog']]) {

@@ -281,11 +281,11 @@ image:
 
 /**
  * Flux repo (declared under clusters/prod, so the `prod` context is found by convention):
- * - flux/flux-system/podinfo: Kustomization over apps/podinfo (kustomize), targetNamespace podinfo,
+ * - flux/clusters/prod/ks/flux-system/podinfo: Kustomization over apps/podinfo (kustomize), targetNamespace podinfo,
  *   substitute {replicas: "3", tier: backend}, substituteFrom ConfigMap cluster-vars
  *   {cluster_name: prod-eu, replicas: "2" (loses to inline), port: "9898"}; dependsOn infra.
- * - flux/flux-system/infra: Kustomization over infra/ (no kustomization file → every manifest).
- * - flux/flux-system/redis: HelmRelease over charts/redis from the GitRepository, targetNamespace cache,
+ * - flux/clusters/prod/ks/flux-system/infra: Kustomization over infra/ (no kustomization file → every manifest).
+ * - flux/clusters/prod/hr/flux-system/redis: HelmRelease over charts/redis from the GitRepository, targetNamespace cache,
  *   values {replicas: 2}.
  */
 export function fluxRepo(): FixtureRepo {

@@ -13,6 +13,10 @@ export interface RepoConfig {
   /** App id (or a glob over ids, e.g. `flux/*`) → kubeconfig context. */
   appContexts: Record<string, string>;
   defaultContext?: string;
+  /** Flux cluster entry point (repo folder, e.g. `clusters/staging`) → kubeconfig context. */
+  clusters: Record<string, string>;
+  /** Flux source (`Kind/namespace/name` or `namespace/name`) → folder of this repo it stands for (`.` = the root). */
+  sources: Record<string, string>;
   /** Raw `lint:` section, read by the policy engine. */
   lint?: unknown;
   problems: string[];
@@ -21,7 +25,7 @@ export interface RepoConfig {
 export const CONFIG_FILE = 'gitops-lens.yaml';
 
 export function readRepoConfig(repo: RepoSnapshot): RepoConfig {
-  const cfg: RepoConfig = { repoURLs: [], apps: [], destinations: {}, appContexts: {}, problems: [] };
+  const cfg: RepoConfig = { repoURLs: [], apps: [], destinations: {}, appContexts: {}, clusters: {}, sources: {}, problems: [] };
   const file = repo.byPath.get(join(repo.root, CONFIG_FILE));
   if (!file) return cfg;
   let raw: Record<string, unknown>;
@@ -41,6 +45,8 @@ export function readRepoConfig(repo: RepoSnapshot): RepoConfig {
   cfg.repoURLs = strings(raw.repoURL ?? raw.repoURLs);
   cfg.destinations = record(raw.destinations);
   cfg.appContexts = record(raw.appContexts);
+  cfg.clusters = Object.fromEntries(Object.entries(record(raw.clusters)).map(([k, v]) => [k.replace(/^\.\/|\/$/g, ''), v]));
+  cfg.sources = record(raw.sources);
   if (typeof raw.defaultContext === 'string') cfg.defaultContext = raw.defaultContext;
   cfg.lint = raw.lint;
   for (const [i, a] of (Array.isArray(raw.apps) ? raw.apps : []).entries()) {

@@ -22,9 +22,12 @@ export function resolveDestination(app: GitOpsApp, contexts: ContextInfo[], cfg:
     const byServer = contexts.filter((c) => normalizeServer(c.server) === normalizeServer(d.server!));
     if (byServer.length > 0) return { ...d, context: byServer[0].name, resolution: 'server' };
   }
-  if (app.declaredIn && (app.kind === 'flux-kustomization' || app.kind === 'flux-helmrelease')) {
-    const m = /(?:^|\/)clusters\/([^/]+)\//.exec(app.declaredIn.file);
-    if (m && exists(m[1])) return { ...d, context: m[1], resolution: 'name' };
+  if (app.entryPoint !== undefined) {
+    // A Flux cluster entry point: mapped in gitops-lens.yaml (`clusters:`), else a context named like its folder.
+    const mapped = cfg.clusters[app.entryPoint];
+    if (mapped) return { ...d, context: mapped, resolution: 'config' };
+    const last = app.entryPoint.split('/').pop();
+    if (exists(last)) return { ...d, context: last, resolution: 'name' };
   }
   if (cfg.defaultContext) return { ...d, context: cfg.defaultContext, resolution: 'config' };
   return { ...d, context: undefined, resolution: 'unresolved' };

@@ -9,7 +9,7 @@ import { ARGO_GROUP, argoApplication, expandApplicationSet } from './argo';
 import { CONFIG_FILE, readRepoConfig, type RepoConfig } from './config';
 import { arr, hasKustomization, isDir, obj, repoPath, rendererFor, type DeclContext } from './declare';
 import { resolveDestination } from './destination';
-import { FLUX_HELM_GROUP, FLUX_KUSTOMIZE_GROUP, fluxHelmRelease, fluxKustomization, indexRepoObjects } from './flux';
+import { discoverFluxApps, indexRepoObjects } from './flux';
 import type { GitOpsApp, UnsupportedDeclaration } from './types';
 
 export interface Discovery {
@@ -37,10 +37,10 @@ export function discoverApps(repo: RepoSnapshot, contexts: ContextInfo[] = []): 
         for (const o of set.apps) apps.push({ ...argoApplication({ ...c, object: o }, parent), problems: [] });
         apps.forEach((a) => a.parent === parent && a.problems.push(...set.problems));
         for (const u of set.unsupported) unsupported.push({ what: `ApplicationSet ${doc.id.name}`, reason: u, declaredIn: { file: file.file, docIndex: doc.index, range: doc.range } });
-      } else if (group === FLUX_KUSTOMIZE_GROUP && kind === 'Kustomization') apps.push(fluxKustomization(c, idx));
-      else if (group === FLUX_HELM_GROUP && kind === 'HelmRelease') apps.push(fluxHelmRelease(c, idx));
+      }
     }
   }
+  apps.push(...discoverFluxApps(repo, config, idx));
   for (const a of config.apps) {
     const dir = repoPath(repo, a.path);
     const app = plainApp(repo, a.path, a.name);
@@ -70,6 +70,7 @@ function dedupe(apps: GitOpsApp[]): GitOpsApp[] {
   const seen = new Map<string, GitOpsApp>();
   for (const a of apps) {
     const prev = seen.get(a.id);
+    if (prev && a.entryPoint !== undefined) continue; // Flux duplicates are reported by the tree walk, naming both files
     if (!prev) seen.set(a.id, a);
     else prev.problems.push({ message: `app ${a.id} is declared more than once (also in ${a.declaredIn?.file ?? 'the repo config'})`, severity: 'warning', code: 'duplicate-app', file: a.declaredIn?.file, range: a.declaredIn?.range });
   }

@@ -42,6 +42,10 @@ export interface AppSource {
   helm?: HelmOptions;
   kustomize?: KustomizeOptions;
   directory?: DirectoryOptions;
+  /** Set when the files are not this working tree (another ref, an ArtifactGenerator output). */
+  archive?: SourceArchive;
+  /** GitRepository `spec.ignore` + `.sourceignore`: files left out of the artifact (gitignore syntax). */
+  ignore?: string;
 }
 
 export type DestinationResolution = 'server' | 'name' | 'config' | 'single-context' | 'unresolved';
@@ -76,7 +80,50 @@ export interface FluxOptions {
   missingSubstituteFrom: string[];
   /** Repo files holding the substituteFrom ConfigMaps/Secrets: render inputs of the app. */
   substituteFromFiles?: string[];
+  /** Variables whose values came from a Secret: masked wherever they land. */
+  secretVars?: string[];
+  /** `spec.postBuild` is set (Flux substitutes only then) and `substituteStrategy: Always`. */
+  postBuild?: boolean;
+  substituteAlways?: boolean;
+  /** The Flux Kustomization whose tree applies this object (its app id), when there is one. */
+  appliedBy?: string;
+  /** Kustomization fields kustomize-controller writes into the path's kustomization (see render/flux-build). */
+  build?: FluxBuildOptions;
+  /** HelmRelease: what helm-controller does after `helm template` (post-renderers, labels). */
+  helm?: FluxHelmOptions;
 }
+
+export interface FluxHelmOptions {
+  /** `spec.postRenderers[]` as written (each may hold `kustomize.patches` / `kustomize.images`). */
+  postRenderers: Record<string, unknown>[];
+  commonMetadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  /** The HelmRelease itself: helm-controller labels every object `helm.toolkit.fluxcd.io/name|namespace`. */
+  originName: string;
+  originNamespace: string;
+}
+
+/** What kustomize-controller's generator sets in the kustomization of `spec.path`. */
+export interface FluxBuildOptions {
+  targetNamespace?: string;
+  namePrefix?: string;
+  nameSuffix?: string;
+  patches: unknown[];
+  images: unknown[];
+  components: string[];
+  ignoreMissingComponents: boolean;
+  commonMetadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+}
+
+/** Where a source's files come from when they are not the working tree. */
+export interface SourceArchive {
+  /** A git ref of this repository (`origin/dev`, `v1.2.0`, a commit) whose tree is rendered. */
+  gitRef?: string;
+  /** An ExternalArtifact: the ArtifactGenerator copies that assemble it. */
+  copies?: ArtifactCopy[];
+}
+
+/** One `copy` of an ArtifactGenerator: files of `root` matching `from` (a glob) go under `to`. */
+export interface ArtifactCopy { root: string; from: string; to: string; exclude?: string }
 
 export interface AppProblem {
   message: string;
@@ -87,7 +134,10 @@ export interface AppProblem {
 }
 
 export interface GitOpsApp {
-  /** Unique and stable: `argocd/<namespace>/<name>`, `flux/<namespace>/<name>`, `kustomize/<path>`. */
+  /**
+   * Unique and stable: `argocd/<namespace>/<name>`, `flux/<entry>/ks|hr/<namespace>/<name>`,
+   * `kustomize/<path>`.
+   */
   id: string;
   name: string;
   namespace?: string;
@@ -104,6 +154,8 @@ export interface GitOpsApp {
   syncOptions: string[];
   ignoreDifferences: IgnoreDifference[];
   flux?: FluxOptions;
+  /** Flux: the cluster entry point (repo folder, e.g. `clusters/staging`) whose tree declares this app. */
+  entryPoint?: string;
   problems: AppProblem[];
 }
 

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
 import { run, ExecError } from '../exec/program';
-import type { KustomizeOptions } from '../apps/types';
+import type { FluxBuildOptions, KustomizeOptions } from '../apps/types';
+import { fluxKustomization } from './flux-build';
 import type { KubeObject } from '../manifest';
 import { kustomizationFile } from '../repo/roles';
 import { parseRenderedStream } from './documents';
@@ -81,15 +82,22 @@ export interface KustomizeBuild { objects: KubeObject[]; origins: Map<KubeObject
  * `kustomize build` (else `kubectl kustomize`) through a temporary overlay outside the repo
  * that asks for origin annotations and carries Argo CD / Flux options (prefix, images, namespace).
  */
-export async function buildKustomization(dir: string, opts: KustomizeOptions | undefined, tools: Toolchain, signal?: AbortSignal): Promise<KustomizeBuild> {
+export async function buildKustomization(dir: string, opts: KustomizeOptions | undefined, tools: Toolchain, signal?: AbortSignal, flux?: FluxBuildOptions): Promise<KustomizeBuild> {
   const overlay = await mkdtemp(join(tmpdir(), 'gitops-lens-kz-'));
   try {
-    const k: Record<string, unknown> = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [relative(overlay, dir)], buildMetadata: ['originAnnotations'] };
-    if (opts?.namePrefix) k.namePrefix = opts.namePrefix;
-    if (opts?.nameSuffix) k.nameSuffix = opts.nameSuffix;
-    if (opts?.namespace) k.namespace = opts.namespace;
-    if (opts?.images.length) k.images = opts.images.map(parseImageOverride);
-    await writeFile(join(overlay, 'kustomization.yaml'), stringify(k));
+    let k: Record<string, unknown>;
+    // A Flux Kustomization edits the path's own kustomization (see flux-build); others get a wrapping overlay.
+    let ownKfile: string | undefined;
+    if (flux) ({ kustomization: k, kfile: ownKfile } = await fluxKustomization(dir, flux, overlay));
+    else {
+      k = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [relative(overlay, dir)], buildMetadata: ['originAnnotations'] };
+      if (opts?.namePrefix) k.namePrefix = opts.namePrefix;
+      if (opts?.nameSuffix) k.nameSuffix = opts.nameSuffix;
+      if (opts?.namespace) k.namespace = opts.namespace;
+      if (opts?.images.length) k.images = opts.images.map(parseImageOverride);
+    }
+    const overlayKfile = join(overlay, 'kustomization.yaml');
+    await writeFile(overlayKfile, stringify(k));
     const { stdout, tool } = await runKustomize(overlay, tools, signal);
     const { objects, problems } = parseRenderedStream(stdout, tool);
     const origins = new Map<KubeObject, KustomizeOrigin>();
@@ -104,7 +112,8 @@ export async function buildKustomization(dir: string, opts: KustomizeOptions | u
       // Paths are relative to the build root (our temporary overlay); remote origins carry a repo URL instead.
       const local = (p: unknown) => (typeof p === 'string' && !/^[a-z]+:\/\//i.test(p) ? resolve(overlay, p) : undefined);
       const path = local(parsed.path);
-      const configuredIn = local(parsed.configuredIn);
+      // A generator of the edited kustomization was configured in the path's own file.
+      const configuredIn = local(parsed.configuredIn) === overlayKfile ? (ownKfile ?? join(dir, 'kustomization.yaml')) : local(parsed.configuredIn);
       const generator = typeof parsed.configuredBy?.kind === 'string' ? parsed.configuredBy.kind : undefined;
       if (path || configuredIn) origins.set(o, { path, configuredIn, generator });
     }

@@ -3,14 +3,15 @@ import { readFile } from 'node:fs/promises';
 import { dirname, sep } from 'node:path';
 import { isNamespacedKind, locatePath, parseManifestFile, resourceIdOf, type KubeObject, type ManifestFile } from '../manifest';
 import { ExecError } from '../exec/program';
-import type { AppSource, GitOpsApp } from '../apps/types';
+import type { AppSource, FluxBuildOptions, GitOpsApp } from '../apps/types';
 import type { RepoSnapshot } from '../repo/scan';
 import { listDirectory, renderFiles } from './directory';
 import { chartFiles, helmTemplate, templateLine } from './helm';
 import { buildKustomization, kustomizeInputs, type KustomizeOrigin } from './kustomize';
 import { kustomizationFile } from '../repo/roles';
 import { documentValueOf } from '../manifest/parse';
-import { substituteVariables } from './substitute';
+import { afterFluxBuild, afterHelmRelease, effectiveApp, fluxKustomizeInputs, materializeSource, parentOf } from './flux';
+import { artifactFiles } from '../apps/flux-sources';
 import type { Toolchain } from './toolchain';
 import type { Origin, RenderedResource, RenderProblem, RenderResult } from './types';
 
@@ -52,8 +53,11 @@ export class RenderCache {
 }
 
 /** Input files of a source; `own` are the ones we read ourselves (where unsaved editor contents apply). */
-async function inputsOf(src: AppSource): Promise<{ files: string[]; own: string[]; problems: RenderProblem[] }> {
+async function inputsOf(src: AppSource, app: GitOpsApp, repo: RepoSnapshot): Promise<{ files: string[]; own: string[]; problems: RenderProblem[] }> {
   const dir = src.dir!;
+  // Another ref is named by the ref (in the hash); an ExternalArtifact reads the files it copies.
+  if (src.archive) return { files: src.archive.copies && !src.archive.gitRef ? [...artifactFiles(src.archive.copies, repo.files.map((f) => f.file)).values()] : [], own: [], problems: [] };
+  if (app.kind === 'flux-kustomization') return { files: await fluxKustomizeInputs(dir, app), own: [], problems: [] };
   if (src.renderer === 'helm') return { files: [...(await chartFiles(dir)), ...(src.helm?.valueFiles ?? [])], own: [], problems: [] };
   if (src.renderer === 'kustomize') {
     const { files, missing } = await kustomizeInputs(dir);
@@ -84,8 +88,12 @@ async function hashInputs(files: string[], extra: unknown, overrides?: Map<strin
 }
 
 /** Desired state of one app: every local source rendered, each resource with its origin. */
-export async function renderApp(app: GitOpsApp, repo: RepoSnapshot, tools: Toolchain, opts: RenderOptions = {}): Promise<RenderResult> {
+export async function renderApp(declared: GitOpsApp, repo: RepoSnapshot, tools: Toolchain, opts: RenderOptions = {}): Promise<RenderResult> {
   const started = Date.now();
+  // A Flux object is rendered as its parent Kustomization's build applies it (patches, substitution).
+  const parent = parentOf(declared, repo);
+  const parentRender = parent && parent.sources.some((s) => s.local) ? await renderApp(parent, repo, tools, opts) : undefined;
+  const app = (parentRender?.ok && effectiveApp(declared, repo, parentRender.resources)) || declared;
   const local = app.sources.filter((s) => s.local && s.dir && s.renderer);
   const renderer = local[0]?.renderer ?? 'directory';
   const result: RenderResult = { appId: app.id, renderer, ok: false, resources: [], problems: [], inputs: [], inputHash: '', durationMs: 0, cached: false };
@@ -102,27 +110,31 @@ export async function renderApp(app: GitOpsApp, repo: RepoSnapshot, tools: Toolc
     result.problems.push({ message: `${app.name}: rendering with ${renderer} runs an external program, which is disabled in an untrusted workspace`, code: 'untrusted' });
     return done(result, started);
   }
-  const inputs: string[] = [...(app.flux?.substituteFromFiles ?? [])];
+  const inputs: string[] = [...(app.flux?.substituteFromFiles ?? []), ...(parentRender?.inputs ?? [])];
   const own = new Set<string>();
   for (const src of local) {
-    const i = await inputsOf(src);
+    const i = await inputsOf(src, app, repo);
     inputs.push(...i.files);
     i.own.forEach((f) => own.add(f));
     result.problems.push(...i.problems);
   }
   result.inputs = [...new Set(inputs)];
   if (result.problems.length) return done(result, started);
-  result.inputHash = await hashInputs(result.inputs, { sources: local, flux: app.flux?.substitute, ns: app.destination.namespace, tools: [tools.kustomize, tools.helm] }, ownOverrides(opts.overrides, own));
+  result.inputHash = await hashInputs(result.inputs, { sources: local, flux: app.flux, ns: app.destination.namespace, tools: [tools.kustomize, tools.helm] }, ownOverrides(opts.overrides, own));
   const hit = opts.cache?.get(app.id, result.inputHash);
   if (hit) return hit;
   try {
-    for (const src of local) result.resources.push(...(await renderSource(src, app, repo, tools, opts, result.problems)));
-    if (app.flux && Object.keys(app.flux.substitute).length + app.flux.missingSubstituteFrom.length > 0) {
-      result.resources = result.resources.map((r) => {
-        const object = substituteVariables(r.object, app.flux!.substitute);
-        return { ...r, object, id: resourceIdOf(object) };
-      });
+    for (const src of local) {
+      // Another ref or an ExternalArtifact is rendered from a temporary copy, never the working tree.
+      const m = await materializeSource(src, repo, opts.signal);
+      try {
+        const out = await renderSource(m ? { ...src, dir: m.dir } : src, app, repo, tools, opts, result.problems);
+        result.resources.push(...(m ? out.map((r) => ({ ...r, origin: r.origin && m.toRepo(r.origin.file) ? { ...r.origin, file: m.toRepo(r.origin.file)! } : undefined })) : out));
+      } finally {
+        await m?.dispose();
+      }
     }
+    if (app.kind === 'flux-kustomization') result.resources = afterFluxBuild(result.resources, app);
     result.ok = result.problems.length === 0;
   } catch (e) {
     result.resources = [];
@@ -151,15 +163,16 @@ async function renderSource(src: AppSource, app: GitOpsApp, repo: RepoSnapshot, 
     const b = await helmTemplate(dir, src.helm!, app.destination.namespace, tools, opts.signal);
     problems.push(...b.problems);
     const out: RenderedResource[] = [];
-    for (const o of b.objects) {
-      const file = b.sources.get(o);
+    const objects = app.kind === 'flux-helmrelease' ? await afterHelmRelease(b.objects, app, tools, opts.signal) : b.objects.map((o) => ({ object: o, from: o }));
+    for (const { object: o, from } of objects) {
+      const file = from && b.sources.get(from);
       const line = file ? await templateLine(file, o.kind) : 0;
       const origin: Origin | undefined = file ? { file, docIndex: 0, range: { start: { line, character: 0 }, end: { line, character: 0 } }, via: 'helm-source' } : undefined;
       out.push({ object: o, id: resourceIdOf(o), origin });
     }
     return out;
   }
-  if (src.renderer === 'kustomize') return kustomizeResources(dir, src, repo, tools, opts, problems);
+  if (src.renderer === 'kustomize') return kustomizeResources(dir, src, repo, tools, opts, problems, app.kind === 'flux-kustomization' ? app.flux?.build ?? NO_FLUX_BUILD : undefined);
   const listing = await listDirectory(dir, src.directory);
   const r = await renderFiles(listing.files, opts.overrides);
   problems.push(...r.problems);
@@ -168,8 +181,10 @@ async function renderSource(src: AppSource, app: GitOpsApp, repo: RepoSnapshot, 
   return r.resources;
 }
 
-async function kustomizeResources(dir: string, src: AppSource, repo: RepoSnapshot, tools: Toolchain, opts: RenderOptions, problems: RenderProblem[]): Promise<RenderedResource[]> {
-  const b = await buildKustomization(dir, src.kustomize, tools, opts.signal);
+const NO_FLUX_BUILD: FluxBuildOptions = { patches: [], images: [], components: [], ignoreMissingComponents: false };
+
+async function kustomizeResources(dir: string, src: AppSource, repo: RepoSnapshot, tools: Toolchain, opts: RenderOptions, problems: RenderProblem[], flux?: FluxBuildOptions): Promise<RenderedResource[]> {
+  const b = await buildKustomization(dir, src.kustomize, tools, opts.signal, flux);
   problems.push(...b.problems);
   const files = new Map<string, ManifestFile>();
   const fileOf = async (f: string) => {

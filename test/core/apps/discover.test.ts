@@ -150,15 +150,15 @@ describe('Flux repo', () => {
 
   test('Kustomizations and the HelmRelease are the apps; their folders are not plain roots', () => {
     assert.deepEqual(d.apps.map((a) => `${a.id} ${a.kind}`).sort(), [
-      'flux/flux-system/infra flux-kustomization',
-      'flux/flux-system/podinfo flux-kustomization',
-      'flux/flux-system/redis flux-helmrelease',
+      'flux/clusters/prod/hr/flux-system/redis flux-helmrelease',
+      'flux/clusters/prod/ks/flux-system/infra flux-kustomization',
+      'flux/clusters/prod/ks/flux-system/podinfo flux-kustomization',
     ]);
     assert.deepEqual(d.unsupported, []);
   });
 
   test('Kustomization: source through the GitRepository, targetNamespace, dependsOn, substitutions (inline wins)', () => {
-    const p = byId(d, 'flux/flux-system/podinfo');
+    const p = byId(d, 'flux/clusters/prod/ks/flux-system/podinfo');
     assert.deepEqual(p.problems, []);
     assert.equal(p.sources[0].local, true, 'GitRepository url without .git names this repo');
     assert.equal(p.sources[0].dir, r.path('apps/podinfo'));
@@ -172,14 +172,14 @@ describe('Flux repo', () => {
     assert.equal(p.destination.context, 'prod', 'declared under clusters/prod/ and a `prod` context exists');
   });
 
-  test('Kustomization over a folder without kustomization.yaml renders it as a recursive directory', () => {
-    const infra = byId(d, 'flux/flux-system/infra');
-    assert.equal(infra.sources[0].renderer, 'directory');
-    assert.equal(infra.sources[0].directory?.recurse, true);
+  test('Kustomization over a folder without kustomization.yaml is built by kustomize, as kustomize-controller generates one', () => {
+    const infra = byId(d, 'flux/clusters/prod/ks/flux-system/infra');
+    assert.equal(infra.sources[0].renderer, 'kustomize');
+    assert.equal(infra.sources[0].dir, r.path('infra'));
   });
 
   test('HelmRelease over a chart in this repo: release name <targetNamespace>-<name>, inline values', () => {
-    const redis = byId(d, 'flux/flux-system/redis');
+    const redis = byId(d, 'flux/clusters/prod/hr/flux-system/redis');
     assert.equal(redis.sources[0].renderer, 'helm');
     assert.equal(redis.sources[0].dir, r.path('charts/redis'));
     assert.equal(redis.sources[0].helm?.releaseName, 'cache-redis');

@@ -48,7 +48,7 @@ describe('examples/gitops-repo', () => {
     assert.deepEqual(d.apps.map((a) => `${a.id} ${a.kind} ${a.sources[0].renderer}`).sort(), [
       'argocd/argocd/hello argo-application helm',
       'argocd/argocd/shop argo-application kustomize',
-      'flux/flux-system/blog flux-kustomization directory',
+      'flux/flux/ks/flux-system/blog flux-kustomization kustomize',
       'kustomize/platform kustomize kustomize',
     ]);
     for (const a of d.apps) {
@@ -72,12 +72,12 @@ describe('examples/gitops-repo', () => {
     const names = (id: string) => rendered.get(id)!.resources.map((x) => `${x.id.kind}/${x.id.namespace ?? ''}/${x.id.name}`).sort();
     assert.deepEqual(names('argocd/argocd/shop'), ['Deployment/shop/frontend', 'Namespace//shop', 'Service/shop/frontend']);
     assert.deepEqual(names('argocd/argocd/hello'), ['Deployment//hello', 'Service//hello']);
-    assert.deepEqual(names('flux/flux-system/blog'), ['Deployment/blog/blog', 'Service/blog/blog']);
+    assert.deepEqual(names('flux/flux/ks/flux-system/blog'), ['Deployment/blog/blog', 'Service/blog/blog']);
     assert.deepEqual(names('kustomize/platform'), ['Namespace//blog', 'Namespace//hello', 'ValidatingAdmissionPolicy//require-team-label', 'ValidatingAdmissionPolicyBinding//require-team-label']);
   });
 
   test('Flux substitution: numbers where Kubernetes wants numbers, the title as a string', () => {
-    const dep = rendered.get('flux/flux-system/blog')!.resources.find((x) => x.id.kind === 'Deployment')!.object as unknown as { spec: { replicas: unknown; template: { spec: { containers: { env: { value: unknown }[]; ports: { containerPort: unknown }[] }[] } } } };
+    const dep = rendered.get('flux/flux/ks/flux-system/blog')!.resources.find((x) => x.id.kind === 'Deployment')!.object as unknown as { spec: { replicas: unknown; template: { spec: { containers: { env: { value: unknown }[]; ports: { containerPort: unknown }[] }[] } } } };
     assert.equal(dep.spec.replicas, 2);
     assert.equal(dep.spec.template.spec.containers[0].env[0].value, 'GitOps Lens blog');
     assert.equal(dep.spec.template.spec.containers[0].ports[0].containerPort, 2368);
@@ -87,7 +87,7 @@ describe('examples/gitops-repo', () => {
     const shop = rendered.get('argocd/argocd/shop')!.resources.find((x) => x.id.kind === 'Deployment')!;
     assert.equal(shop.origin?.file, r.path('apps/shop/base/deployment.yaml'));
     assert.match(JSON.stringify(shop.object), /"privileged":true/);
-    assert.match(JSON.stringify(rendered.get('flux/flux-system/blog')!.resources), /ghost:latest/);
+    assert.match(JSON.stringify(rendered.get('flux/flux/ks/flux-system/blog')!.resources), /ghost:latest/);
     const hello = rendered.get('argocd/argocd/hello')!.resources.find((x) => x.id.kind === 'Deployment')!;
     assert.equal(JSON.stringify(hello.object).includes('"resources"'), false);
     assert.equal(hello.origin?.file, r.path('charts/hello/templates/deployment.yaml'));

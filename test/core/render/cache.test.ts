@@ -129,10 +129,10 @@ describe('helm, directory and Flux inputs', () => {
       const cache = new RenderCache();
       let { repo, apps } = await discover(r);
       for (const a of apps.values()) await renderApp(a, repo, tools, { cache });
-      assert.deepEqual(cache.invalidate(r.path('clusters/prod/cluster-vars.yaml')), ['flux/flux-system/podinfo']);
+      assert.deepEqual(cache.invalidate(r.path('clusters/prod/cluster-vars.yaml')), ['flux/clusters/prod/ks/flux-system/podinfo']);
       r.write('clusters/prod/cluster-vars.yaml', r.read('clusters/prod/cluster-vars.yaml').replace('prod-eu', 'prod-us'));
       ({ repo, apps } = await discover(r));
-      const res = await renderApp(apps.get('flux/flux-system/podinfo')!, repo, tools, { cache });
+      const res = await renderApp(apps.get('flux/clusters/prod/ks/flux-system/podinfo')!, repo, tools, { cache });
       assert.equal(res.cached, false);
       const env = (res.resources.find((x) => x.id.kind === 'Deployment')!.object as unknown as { spec: { template: { spec: { containers: { env: { value: string }[] }[] } } } }).spec.template.spec.containers[0].env;
       assert.equal(env[0].value, 'prod-us');

@@ -114,7 +114,7 @@ describe('Flux repo', () => {
   after(() => l.r.cleanup());
 
   test('Kustomization: targetNamespace and post-build substitution with Flux types', async () => {
-    const res = await renderApp(app(l, 'flux/flux-system/podinfo'), l.repo, tools);
+    const res = await renderApp(app(l, 'flux/clusters/prod/ks/flux-system/podinfo'), l.repo, tools);
     assert.deepEqual(res.problems, []);
     const dep = one(res, 'Deployment', 'podinfo');
     assert.equal(dep.id.namespace, 'podinfo');
@@ -133,16 +133,17 @@ describe('Flux repo', () => {
   });
 
   test('Kustomization over a plain folder: every manifest, origin per document', async () => {
-    const res = await renderApp(app(l, 'flux/flux-system/infra'), l.repo, tools);
+    const res = await renderApp(app(l, 'flux/clusters/prod/ks/flux-system/infra'), l.repo, tools);
     assert.equal(res.ok, true);
+    // kustomize-controller generates a kustomization listing the file; kustomize orders the output.
     assert.deepEqual(res.resources.map((x) => [x.id.kind, x.id.name, x.origin?.range.start.line]), [
-      ['Namespace', 'podinfo', 0],
       ['Namespace', 'cache', lineOf(l.r, 'infra/namespaces.yaml', 'apiVersion: v1', 1)],
+      ['Namespace', 'podinfo', 0],
     ]);
   });
 
   test('HelmRelease over a local chart: release name, values, origin at the template', async () => {
-    const res = await renderApp(app(l, 'flux/flux-system/redis'), l.repo, tools);
+    const res = await renderApp(app(l, 'flux/clusters/prod/hr/flux-system/redis'), l.repo, tools);
     assert.deepEqual(res.problems, []);
     const sts = one(res, 'StatefulSet', 'cache-redis');
     assert.equal(get(sts.object, 'spec', 'replicas'), 2, 'HelmRelease spec.values over the chart default 1');
