@@ -94,17 +94,26 @@ function plainRoots(repo: RepoSnapshot, apps: GitOpsApp[]): GitOpsApp[] {
   const coveredTrees: string[] = [];
   for (const a of apps) {
     for (const s of a.sources) {
-      if (!s.dir) continue;
+      // Flux: kustomize-controller applies a whole folder without a kustomization; an ExternalArtifact the folders it copies.
+      for (const cp of s.archive?.copies ?? []) coveredTrees.push(join(cp.root, cp.from.split('/').filter((x) => !/[*?[]/.test(x)).join('/')));
+      if (!s.dir || s.archive) continue;
       used.add(s.dir);
-      if (s.renderer === 'directory' && s.directory?.recurse) coveredTrees.push(s.dir);
+      if ((s.renderer === 'directory' && s.directory?.recurse) || (a.kind === 'flux-kustomization' && !hasKustomization(s.dir))) coveredTrees.push(s.dir);
+      for (const c of a.flux?.build?.components ?? []) used.add(join(s.dir, c));
     }
   }
   for (const dir of repo.kustomizationDirs) for (const ref of referencedDirs(repo, dir)) used.add(ref);
   const inChart = (d: string) => [...repo.chartDirs].some((c) => d === c || d.startsWith(c + sep));
   return [...repo.kustomizationDirs]
-    .filter((d) => !used.has(d) && !inChart(d) && !coveredTrees.some((t) => d.startsWith(t + sep)))
+    .filter((d) => !used.has(d) && !inChart(d) && !isComponent(repo, d) && !coveredTrees.some((t) => d === t || d.startsWith(t + sep)))
     .sort()
     .map((d) => plainApp(repo, relative(repo.root, d) || '.'));
+}
+
+/** A kustomize `Component` is only ever mixed into other kustomizations: never an app of its own. */
+function isComponent(repo: RepoSnapshot, dir: string): boolean {
+  const file = KUSTOMIZATION_FILES.map((f) => repo.byPath.get(join(dir, f))).find(Boolean);
+  return !!file && obj(documentValueOf(file, 0)).kind === 'Component';
 }
 
 /** Folders a kustomization pulls in through resources, bases and components. */

@@ -52,7 +52,16 @@ const nameOf = (f: Found) => str(f.doc.object?.metadata?.name) ?? '';
 const declaredNs = (f: Found) => str(f.doc.object?.metadata?.namespace);
 const docKey = (f: Found) => `${f.file.file}#${f.doc.index}`;
 
-export function discoverFluxApps(repo: RepoSnapshot, config: RepoConfig, idx: Map<string, Found>): GitOpsApp[] {
+/**
+ * Objects by the key Flux gives them where a tree applies them (a ConfigMap without a namespace
+ * listed by `apps/media/kustomization.yaml` with `namespace: media` is `media/<name>`), over the
+ * repo's objects as written: where substituteFrom and valuesFrom look.
+ */
+const placedIndexes = new WeakMap<RepoSnapshot, Map<string, Found>>();
+
+export function discoverFluxApps(repo: RepoSnapshot, config: RepoConfig, repoIdx: Map<string, Found>): GitOpsApp[] {
+  const idx = new Map(repoIdx);
+  placedIndexes.set(repo, idx);
   const decls: { found: Found; kind: 'Kustomization' | 'HelmRelease' }[] = [];
   const instances: Found[] = [];
   for (const file of repo.files) {
@@ -118,6 +127,11 @@ export function discoverFluxApps(repo: RepoSnapshot, config: RepoConfig, idx: Ma
       if (p.kind !== 'Kustomization') continue;
       const t = treeOf(repo, sc, p, app.namespace!);
       for (const f of t?.files ?? []) {
+        for (const doc of repo.byPath.get(f.file)?.documents ?? []) {
+          if (doc.kind === 'resource' && doc.id && f.namespace) idx.set(resourceKey({ ...doc.id, namespace: f.namespace }), { file: repo.byPath.get(f.file)!, doc });
+        }
+      }
+      for (const f of t?.files ?? []) {
         const file = repo.byPath.get(f.file);
         for (const doc of file?.documents ?? []) {
           const id = doc.id;
@@ -154,7 +168,8 @@ export function fluxAppFromObject(repo: RepoSnapshot, app: GitOpsApp, object: Ku
   if (!file || !doc || (app.kind !== 'flux-kustomization' && app.kind !== 'flux-helmrelease')) return undefined;
   let c = contexts.get(repo);
   if (!c) {
-    const idx = indexRepoObjects(repo);
+    if (!placedIndexes.has(repo)) discoverFluxApps(repo, readRepoConfig(repo), indexRepoObjects(repo));
+    const idx = placedIndexes.get(repo)!;
     c = { idx, sc: { repo, idx, mapped: readRepoConfig(repo).sources, branch: checkedOutBranch(repo.root), instances: new Map() } };
     contexts.set(repo, c);
   }

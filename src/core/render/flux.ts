@@ -11,7 +11,7 @@
  */
 import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { stringify } from 'yaml';
 import { discoverApps } from '../apps/discover';
 import { artifactFiles } from '../apps/flux-sources';
@@ -66,9 +66,7 @@ export async function materializeSource(src: AppSource, repo: RepoSnapshot, sign
   let root = repo.root;
   let exported: { dir: string; dispose(): Promise<void> } | undefined;
   if (archive.gitRef) {
-    exported = await exportRevision(repo.root, await refToExport(repo.root, archive.gitRef), { signal }).catch((e: Error) => {
-      throw new Error(`${e.message}; fetch it (git fetch origin ${archive.gitRef}) to render this source`);
-    });
+    exported = await exportRevision(repo.root, await refToExport(repo.root, archive.gitRef), { signal });
     root = exported.dir;
   }
   if (!archive.copies) {
@@ -87,7 +85,7 @@ export async function materializeSource(src: AppSource, repo: RepoSnapshot, sign
     if (!exported) back.set(to, from);
   }
   return {
-    dir: join(art, relative(repo.root, src.dir).split(sep).slice(1).join(sep) || '.'),
+    dir: join(art, relative(repo.root, src.dir)),
     toRepo: (f) => back.get(f),
     dispose: async () => {
       await rm(art, { recursive: true, force: true });
@@ -104,7 +102,7 @@ async function refToExport(root: string, ref: string): Promise<string> {
     return ref;
   } catch {
     await resolveRevision(root, `origin/${ref}`).catch(() => {
-      throw new Error(`ref "${ref}" is neither a local branch, tag or commit nor origin/${ref} in this clone`);
+      throw new Error(`ref "${ref}" is neither a local branch, tag or commit nor origin/${ref} in this clone; fetch it (git fetch origin ${ref}) to render this source`);
     });
     return `origin/${ref}`;
   }
