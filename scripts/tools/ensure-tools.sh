@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Ensures pinned CLI tools and prints one `name=PATH` line per tool on stdout
-# (progress on stderr). Usage: ensure-tools.sh [helm|kustomize|kubeconform|kube-linter|sops|age|age-keygen|flux-envsubst ...]
+# (progress on stderr). Usage: ensure-tools.sh [helm|kustomize|kubeconform|kube-linter|sops|age|age-keygen|flux-envsubst|registry|jsonnet ...]
 #
 # Each tool is built once with `go install` into a version-keyed folder
 # ${GITOPS_LENS_CACHE:-$HOME/.cache/gitops-lens}/bin/<name>-<version>/<name>, so bumping a
@@ -19,6 +19,10 @@ declare -A PKG=(
   [sops]="github.com/getsops/sops/v3/cmd/sops@v3.13.3|"
   [age]="filippo.io/age/cmd/age@v1.3.2|"
   [age-keygen]="filippo.io/age/cmd/age-keygen@v1.3.2|"
+  # Only for the remote-chart tests (an OCI registry on 127.0.0.1) and jsonnet apps; built
+  # when a test first asks for them, not by a plain `ensure-tools.sh`.
+  [registry]="github.com/distribution/distribution/v3/cmd/registry@v3.1.2|"
+  [jsonnet]="github.com/google/go-jsonnet/cmd/jsonnet@v0.22.0|"
 )
 ALL=(helm kustomize kubeconform kube-linter)
 
@@ -84,9 +88,9 @@ status=0
 for name in "$@"; do
   case "$name" in
     kube-linter) kube_linter || { (( explicit )) && status=1; } ;;  # without args: warn only
-    helm|kustomize|kubeconform|sops|age|age-keygen) ensure "$name" || status=1 ;;
+    helm|kustomize|kubeconform|sops|age|age-keygen|registry|jsonnet) ensure "$name" || status=1 ;;
     flux-envsubst) ensure_local "$name" || status=1 ;;
-    *) echo "unknown tool '$name' (known: ${ALL[*]} sops age age-keygen flux-envsubst)" >&2; status=2 ;;
+    *) echo "unknown tool '$name' (known: ${ALL[*]} sops age age-keygen flux-envsubst registry jsonnet)" >&2; status=2 ;;
   esac
 done
 exit $status

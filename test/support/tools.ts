@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { repoFile } from '../../scripts/cluster/controlplane.mjs';
 
-export type ToolName = 'helm' | 'kustomize' | 'kubeconform' | 'kube-linter' | 'sops' | 'age' | 'age-keygen' | 'flux-envsubst';
+export type ToolName = 'helm' | 'kustomize' | 'kubeconform' | 'kube-linter' | 'sops' | 'age' | 'age-keygen' | 'flux-envsubst' | 'registry' | 'jsonnet';
 
 const run = promisify(execFile);
 const cache = new Map<ToolName, Promise<string>>();

@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import type { KubeObject } from '../manifest';
 import { arr, declarationOf, isDir, isThisRepo, obj, problemAt, rendererFor, repoPath, str, type DeclContext } from './declare';
-import type { AppProblem, AppSource, GitOpsApp, IgnoreDifference } from './types';
+import type { AppProblem, AppSource, GitOpsApp, IgnoreDifference, JsonnetOptions } from './types';
 
 export const ARGO_GROUP = 'argoproj.io';
 
@@ -59,9 +59,10 @@ function argoSource(c: DeclContext, s: Record<string, unknown>, at: (string | nu
   const helm = s.helm !== undefined ? obj(s.helm) : undefined;
   const kz = s.kustomize !== undefined ? obj(s.kustomize) : undefined;
   const dir = s.directory !== undefined ? obj(s.directory) : undefined;
+  const appName = str(c.object.metadata?.name) ?? 'release';
   if (helm) {
     src.helm = {
-      releaseName: str(helm.releaseName) ?? str(c.object.metadata?.name) ?? 'release',
+      releaseName: str(helm.releaseName) ?? appName,
       valueFiles: arr(helm.valueFiles).map(String),
       values: typeof helm.values === 'string' ? helm.values : helm.values !== undefined ? JSON.stringify(helm.values) : undefined,
       valuesObject: helm.valuesObject !== undefined ? obj(helm.valuesObject) : undefined,
@@ -69,8 +70,23 @@ function argoSource(c: DeclContext, s: Record<string, unknown>, at: (string | nu
     };
   }
   if (kz) src.kustomize = { namePrefix: str(kz.namePrefix), nameSuffix: str(kz.nameSuffix), images: arr(kz.images).map(String), namespace: str(kz.namespace) };
-  if (dir) src.directory = { recurse: dir.recurse === true, include: str(dir.include), exclude: str(dir.exclude) };
-  if (!local || src.path === undefined) return src;
+  if (dir) src.directory = { recurse: dir.recurse === true, include: str(dir.include), exclude: str(dir.exclude), jsonnet: dir.jsonnet !== undefined ? jsonnetOptions(obj(dir.jsonnet)) : undefined };
+  if (s.plugin !== undefined) {
+    const p = obj(s.plugin);
+    src.plugin = { name: str(p.name), env: arr(p.env).map((e) => ({ name: String(obj(e).name ?? ''), value: String(obj(e).value ?? '') })), parameters: arr(p.parameters).map(obj) };
+  }
+  if (src.chart && repoURL) {
+    // A chart from a Helm repository (https://) or an OCI registry (oci://, or Argo's scheme-less host/path).
+    src.remoteChart = { repoURL, chart: src.chart, version: src.targetRevision && src.targetRevision !== 'HEAD' ? src.targetRevision : undefined };
+    src.local = false;
+    src.renderer = src.plugin ? 'plugin' : 'helm';
+    src.helm ??= { releaseName: appName, valueFiles: [], parameters: [] };
+    return src;
+  }
+  if (!local || src.path === undefined) {
+    if (src.plugin) src.renderer = 'plugin';
+    return src;
+  }
   const abs = repoPath(c.repo, src.path);
   if (!abs || !isDir(abs)) {
     problems.push(problemAt(c, [...at, 'path'], `source path "${src.path}" does not exist in this repository`, 'missing-path'));
@@ -78,8 +94,13 @@ function argoSource(c: DeclContext, s: Record<string, unknown>, at: (string | nu
   }
   src.dir = abs;
   if (!src.ref || src.path) src.renderer = rendererFor(abs, src);
-  if (src.renderer === 'helm' && !src.helm) src.helm = { releaseName: str(c.object.metadata?.name) ?? 'release', valueFiles: [], parameters: [] };
+  if (src.renderer === 'helm' && !src.helm) src.helm = { releaseName: appName, valueFiles: [], parameters: [] };
   return src;
+}
+
+function jsonnetOptions(j: Record<string, unknown>): JsonnetOptions {
+  const vars = (v: unknown) => arr(v).map(obj).map((x) => ({ name: String(x.name ?? ''), value: String(x.value ?? ''), code: x.code === true }));
+  return { tlas: vars(j.tlas), extVars: vars(j.extVars), libs: arr(j.libs).map(String) };
 }
 
 function ignoreDifference(x: Record<string, unknown>): IgnoreDifference {

@@ -47,9 +47,14 @@ export function hasKustomization(dir: string): boolean {
   return kustomizationFile(dir) !== undefined;
 }
 
+/** Argo CD's order: an explicit type (plugin, helm, kustomize, directory) wins over what the folder holds. */
 export function rendererFor(dir: string, src: Partial<AppSource>): RendererKind {
-  if (src.helm || existsSync(join(dir, 'Chart.yaml'))) return 'helm';
-  if (src.kustomize || hasKustomization(dir)) return 'kustomize';
+  if (src.plugin) return 'plugin';
+  if (src.helm) return 'helm';
+  if (src.kustomize) return 'kustomize';
+  if (src.directory) return 'directory';
+  if (existsSync(join(dir, 'Chart.yaml'))) return 'helm';
+  if (hasKustomization(dir)) return 'kustomize';
   return 'directory';
 }
 

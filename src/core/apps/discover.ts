@@ -6,8 +6,10 @@ import { KUSTOMIZATION_FILES } from '../repo/scan';
 import type { KubeObject, ManifestDocument, ManifestFile } from '../manifest';
 import { documentValueOf } from '../manifest/parse';
 import { ARGO_GROUP, argoApplication, expandApplicationSet } from './argo';
-import { CONFIG_FILE, readRepoConfig, type RepoConfig } from './config';
-import { arr, hasKustomization, isDir, obj, repoPath, rendererFor, type DeclContext } from './declare';
+import { readRepoConfig, type RepoConfig } from './config';
+import { arr, isDir, obj, type DeclContext } from './declare';
+import { configApp, plainApp } from './config-apps';
+import { applyKustomizeBuildOptions } from './argocd-cm';
 import { resolveDestination } from './destination';
 import { discoverFluxApps, indexRepoObjects } from './flux';
 import type { GitOpsApp, UnsupportedDeclaration } from './types';
@@ -42,16 +44,12 @@ export function discoverApps(repo: RepoSnapshot, contexts: ContextInfo[] = []): 
   }
   apps.push(...discoverFluxApps(repo, config, idx));
   for (const a of config.apps) {
-    const dir = repoPath(repo, a.path);
-    const app = plainApp(repo, a.path, a.name);
-    if (!dir || !isDir(dir)) app.problems.push({ message: `gitops-lens.yaml: app ${a.name} path "${a.path}" does not exist`, severity: 'error', code: 'missing-path', file: join(repo.root, CONFIG_FILE) });
-    else app.sources[0].renderer = a.renderer ?? app.sources[0].renderer;
-    if (a.recurse !== undefined) app.sources[0].directory = { recurse: a.recurse };
-    app.destination = { namespace: a.namespace, resolution: 'unresolved' };
+    const app = configApp(repo, a);
     if (a.context) config.appContexts[app.id] = a.context;
     apps.push(app);
   }
   apps.push(...plainRoots(repo, apps));
+  applyKustomizeBuildOptions(apps, repo, config);
   markAppOfApps(apps);
   for (const app of apps) app.destination = resolveDestination(app, contexts, config);
   return { apps: dedupe(apps), unsupported, config };
@@ -75,17 +73,6 @@ function dedupe(apps: GitOpsApp[]): GitOpsApp[] {
     else prev.problems.push({ message: `app ${a.id} is declared more than once (also in ${a.declaredIn?.file ?? 'the repo config'})`, severity: 'warning', code: 'duplicate-app', file: a.declaredIn?.file, range: a.declaredIn?.range });
   }
   return [...seen.values()];
-}
-
-function plainApp(repo: RepoSnapshot, path: string, name?: string): GitOpsApp {
-  const dir = repoPath(repo, path) ?? join(repo.root, path);
-  const rel = relative(repo.root, dir).split(sep).join('/') || '.';
-  return {
-    id: `kustomize/${rel}`, name: name ?? rel, kind: hasKustomization(dir) ? 'kustomize' : 'directory',
-    sources: [{ path: rel, dir, local: true, renderer: isDir(dir) ? rendererFor(dir, {}) : 'directory' }],
-    destination: { resolution: 'unresolved' }, tracking: 'applyset', automated: false, selfHeal: false, autoPrune: false,
-    syncOptions: [], ignoreDifferences: [], problems: [],
-  };
 }
 
 /** Kustomization folders that no app and no other kustomization uses: apps of their own. */
@@ -148,5 +135,6 @@ export function childApps(parent: GitOpsApp, rendered: { object: KubeObject; ori
     app.destination = resolveDestination(app, contexts, config);
     out.push(app);
   }
+  applyKustomizeBuildOptions(out, repo, config);
   return out;
 }

@@ -1,7 +1,8 @@
 import type { Range } from '../manifest';
+import type { ChartRef } from '../render/chart-cache';
 
 export type AppKind = 'argo-application' | 'flux-kustomization' | 'flux-helmrelease' | 'kustomize' | 'directory';
-export type RendererKind = 'directory' | 'kustomize' | 'helm';
+export type RendererKind = 'directory' | 'kustomize' | 'helm' | 'plugin';
 
 /** Where an app (or a problem) was declared: a document in a repo file. */
 export interface Declaration { file: string; docIndex: number; range: Range }
@@ -23,9 +24,26 @@ export interface KustomizeOptions {
   /** `name=newName:tag` or `name:tag` forms, as `kustomize edit set image` takes them. */
   images: string[];
   namespace?: string;
+  /** `--enable-helm` (Argo CD `kustomize.buildOptions`, or `kustomize.buildOptions` in gitops-lens.yaml). */
+  enableHelm?: boolean;
 }
 
-export interface DirectoryOptions { recurse: boolean; include?: string; exclude?: string }
+/** Argo CD `directory.jsonnet`: top-level arguments, external variables, library folders (repo-relative). */
+export interface JsonnetOptions {
+  tlas: { name: string; value: string; code: boolean }[];
+  extVars: { name: string; value: string; code: boolean }[];
+  libs: string[];
+}
+
+export interface DirectoryOptions { recurse: boolean; include?: string; exclude?: string; jsonnet?: JsonnetOptions }
+
+/** Argo CD `source.plugin`: a config management plugin, rendered by a command the user maps to its name. */
+export interface PluginOptions {
+  /** Absent when Argo CD picks the plugin by discovery. */
+  name?: string;
+  env: { name: string; value: string }[];
+  parameters: Record<string, unknown>[];
+}
 
 export interface AppSource {
   /** Absolute path of the source folder (or chart) in this repo; absent for remote sources. */
@@ -37,6 +55,8 @@ export interface AppSource {
   /** Argo multi-source `ref`: a source that only provides files to other sources. */
   ref?: string;
   chart?: string;
+  /** A chart from a Helm repository or OCI registry (rendered from the chart cache). */
+  remoteChart?: ChartRef;
   local: boolean;
   renderer?: RendererKind;
   helm?: HelmOptions;
@@ -46,6 +66,7 @@ export interface AppSource {
   archive?: SourceArchive;
   /** GitRepository `spec.ignore` + `.sourceignore`: files left out of the artifact (gitignore syntax). */
   ignore?: string;
+  plugin?: PluginOptions;
 }
 
 export type DestinationResolution = 'server' | 'name' | 'config' | 'single-context' | 'unresolved';

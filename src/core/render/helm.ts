@@ -25,8 +25,11 @@ export async function chartFiles(dir: string): Promise<string[]> {
 
 export interface HelmBuild { objects: KubeObject[]; sources: Map<KubeObject, string>; problems: RenderProblem[] }
 
-/** `helm template` with release name, namespace, value files, inline values and parameters. */
-export async function helmTemplate(chartDir: string, opts: HelmOptions, namespace: string | undefined, tools: Toolchain, signal?: AbortSignal): Promise<HelmBuild> {
+/**
+ * `helm template` with release name, namespace, value files, inline values and parameters.
+ * `originDir` is the folder `# Source:` paths map to when `chartDir` is a staged copy.
+ */
+export async function helmTemplate(chartDir: string, opts: HelmOptions, namespace: string | undefined, tools: Toolchain, signal?: AbortSignal, originDir = chartDir): Promise<HelmBuild> {
   const tmp = await mkdtemp(join(tmpdir(), 'gitops-lens-helm-'));
   try {
     const args = ['template', opts.releaseName, chartDir, '--include-crds'];
@@ -52,7 +55,7 @@ export async function helmTemplate(chartDir: string, opts: HelmOptions, namespac
       problems.push(...parsed.problems);
       for (const o of parsed.objects) {
         objects.push(o);
-        if (src) sources.set(o, join(chartDir, src.split('/').slice(1).join('/')));
+        if (src) sources.set(o, join(originDir, src.split('/').slice(1).join('/')));
       }
     }
     return { objects, sources, problems };

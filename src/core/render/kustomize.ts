@@ -1,7 +1,8 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { resolveChart } from './chart-cache';
 import { parse as parseYaml, stringify } from 'yaml';
 import { run, ExecError } from '../exec/program';
 import type { FluxBuildOptions, KustomizeOptions } from '../apps/types';
@@ -46,6 +47,10 @@ export async function kustomizeInputs(dir: string, seen = new Set<string>()): Pr
   for (const key of ['patches', 'patchesJson6902', 'replacements']) {
     for (const [i, p] of list(k[key]).entries()) if (p && typeof p.path === 'string') entries.push({ entry: p.path, at: [key, i, 'path'] });
   }
+  for (const [i, h] of list(k.helmCharts).entries()) {
+    if (typeof h?.valuesFile === 'string') entries.push({ entry: h.valuesFile, at: ['helmCharts', i, 'valuesFile'] });
+    for (const [j, f] of list(h?.additionalValuesFiles).entries()) if (typeof f === 'string') entries.push({ entry: f, at: ['helmCharts', i, 'additionalValuesFiles', j] });
+  }
   for (const key of ['configMapGenerator', 'secretGenerator']) {
     for (const [i, g] of list(k[key]).entries()) {
       for (const field of ['files', 'envs']) {
@@ -84,13 +89,17 @@ export interface KustomizeBuild { objects: KubeObject[]; origins: Map<KubeObject
  */
 export async function buildKustomization(dir: string, opts: KustomizeOptions | undefined, tools: Toolchain, signal?: AbortSignal, flux?: FluxBuildOptions): Promise<KustomizeBuild> {
   const overlay = await mkdtemp(join(tmpdir(), 'gitops-lens-kz-'));
+  let staged: StagedKustomization | undefined;
   try {
+    // helmCharts are pulled into a chart home beside the kustomization: build a staged copy so
+    // that charts come from our cache and nothing is written into the user's repository.
+    if (opts?.enableHelm && !flux) staged = await stageWithCharts(dir, tools, signal);
     let k: Record<string, unknown>;
     // A Flux Kustomization edits the path's own kustomization (see flux-build); others get a wrapping overlay.
     let ownKfile: string | undefined;
     if (flux) ({ kustomization: k, kfile: ownKfile } = await fluxKustomization(dir, flux, overlay));
     else {
-      k = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [relative(overlay, dir)], buildMetadata: ['originAnnotations'] };
+      k = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [relative(overlay, staged?.dir ?? dir)], buildMetadata: ['originAnnotations'] };
       if (opts?.namePrefix) k.namePrefix = opts.namePrefix;
       if (opts?.nameSuffix) k.nameSuffix = opts.nameSuffix;
       if (opts?.namespace) k.namespace = opts.namespace;
@@ -98,7 +107,8 @@ export async function buildKustomization(dir: string, opts: KustomizeOptions | u
     }
     const overlayKfile = join(overlay, 'kustomization.yaml');
     await writeFile(overlayKfile, stringify(k));
-    const { stdout, tool } = await runKustomize(overlay, tools, signal);
+    const helmArgs = opts?.enableHelm && !flux ? ['--enable-helm', '--helm-command', tools.helm ?? 'helm'] : [];
+    const { stdout, tool } = await runKustomize(overlay, tools, signal, helmArgs);
     const { objects, problems } = parseRenderedStream(stdout, tool);
     const origins = new Map<KubeObject, KustomizeOrigin>();
     for (const o of objects) {
@@ -110,7 +120,7 @@ export async function buildKustomization(dir: string, opts: KustomizeOptions | u
       const parsed = readOrigin(origin);
       if (!parsed) continue; // an unreadable annotation only costs the origin
       // Paths are relative to the build root (our temporary overlay); remote origins carry a repo URL instead.
-      const local = (p: unknown) => (typeof p === 'string' && !/^[a-z]+:\/\//i.test(p) ? resolve(overlay, p) : undefined);
+      const local = (p: unknown) => (typeof p === 'string' && !/^[a-z]+:\/\//i.test(p) ? (staged?.toRepo ?? ((x: string) => x))(resolve(overlay, p)) : undefined);
       const path = local(parsed.path);
       // A generator of the edited kustomization was configured in the path's own file.
       const configuredIn = local(parsed.configuredIn) === overlayKfile ? (ownKfile ?? join(dir, 'kustomization.yaml')) : local(parsed.configuredIn);
@@ -118,9 +128,67 @@ export async function buildKustomization(dir: string, opts: KustomizeOptions | u
       if (path || configuredIn) origins.set(o, { path, configuredIn, generator });
     }
     return { objects, origins, problems, tool };
+  } catch (e) {
+    if (e instanceof ExecError && /must specify --enable-helm/.test(e.message)) {
+      throw new ExecError(`${dir}: this kustomization inflates helmCharts, which kustomize only does with --enable-helm. Argo CD passes it when argocd-cm sets kustomize.buildOptions: --enable-helm; say so in gitops-lens.yaml (kustomize: {buildOptions: --enable-helm}) to render it here.`, 'failed', e.stderr, e.exitCode);
+    }
+    throw e;
   } finally {
     await rm(overlay, { recursive: true, force: true });
+    await staged?.dispose();
   }
+}
+
+interface StagedKustomization { dir: string; toRepo(p: string): string; dispose(): Promise<void> }
+
+/** A copy of the kustomization's inputs with every remote helmCharts chart placed where kustomize looks for it. */
+async function stageWithCharts(dir: string, tools: Toolchain, signal?: AbortSignal): Promise<StagedKustomization> {
+  const { files } = await kustomizeInputs(dir);
+  const root = commonAncestor([dir, ...files]);
+  const tmp = await mkdtemp(join(tmpdir(), 'gitops-lens-kzhelm-'));
+  const stagedPath = (p: string) => join(tmp, relative(root, p));
+  try {
+    for (const f of files) {
+      await mkdir(dirname(stagedPath(f)), { recursive: true });
+      await cp(f, stagedPath(f));
+    }
+    for (const kfile of files.filter((f) => /^(kustomization\.ya?ml|Kustomization)$/.test(basename(f)))) {
+      const k = (parseYaml(await readFile(kfile, 'utf8')) ?? {}) as { helmCharts?: unknown; helmGlobals?: { chartHome?: unknown } };
+      const charts = Array.isArray(k.helmCharts) ? (k.helmCharts as Record<string, unknown>[]) : [];
+      if (charts.length === 0) continue;
+      const home = typeof k.helmGlobals?.chartHome === 'string' ? k.helmGlobals.chartHome : 'charts';
+      const repoHome = isAbsolute(home) ? home : join(dirname(kfile), home);
+      const stagedHome = isAbsolute(home) ? home : stagedPath(repoHome);
+      if (!isAbsolute(home) && existsSync(repoHome)) await cp(repoHome, stagedHome, { recursive: true });
+      for (const h of charts) {
+        if (typeof h?.name !== 'string' || typeof h.repo !== 'string' || !h.repo) continue;
+        const version = typeof h.version === 'string' && h.version ? h.version : undefined;
+        // kustomize's absChartHome: <chartHome>/<name>-<version> when a version and repo are given.
+        const target = version ? join(stagedHome, `${h.name}-${version}`, h.name) : join(stagedHome, h.name);
+        if (existsSync(join(target, 'Chart.yaml'))) continue;
+        const chart = await resolveChart({ repoURL: h.repo, chart: h.name, version }, tools, signal);
+        await mkdir(dirname(target), { recursive: true });
+        await cp(chart.dir, target, { recursive: true });
+      }
+    }
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  return {
+    dir: stagedPath(dir),
+    toRepo: (p) => {
+      const rel = relative(tmp, p);
+      return rel.startsWith('..') || isAbsolute(rel) ? p : join(root, rel);
+    },
+    dispose: () => rm(tmp, { recursive: true, force: true }),
+  };
+}
+
+function commonAncestor(paths: string[]): string {
+  let root = paths[0];
+  for (const p of paths) while (root !== dirname(root) && !(p === root || p.startsWith(root + sep))) root = dirname(root);
+  return root;
 }
 
 function readOrigin(text: string): { path?: unknown; configuredIn?: unknown; configuredBy?: { kind?: unknown } } | undefined {
@@ -132,9 +200,9 @@ function readOrigin(text: string): { path?: unknown; configuredIn?: unknown; con
   }
 }
 
-async function runKustomize(overlay: string, tools: Toolchain, signal?: AbortSignal): Promise<{ stdout: string; tool: string }> {
+async function runKustomize(overlay: string, tools: Toolchain, signal?: AbortSignal, extra: string[] = []): Promise<{ stdout: string; tool: string }> {
   const timeoutMs = tools.timeoutMs ?? 120_000;
-  const args = ['--load-restrictor', 'LoadRestrictionsNone'];
+  const args = ['--load-restrictor', 'LoadRestrictionsNone', ...extra];
   try {
     const r = await run(tools.kustomize ?? 'kustomize', ['build', overlay, ...args], { timeoutMs, signal, setting: TOOL_SETTINGS.kustomize });
     return { stdout: r.stdout, tool: 'kustomize build' };

@@ -7,6 +7,12 @@ import type { AppSource, FluxBuildOptions, GitOpsApp } from '../apps/types';
 import type { RepoSnapshot } from '../repo/scan';
 import { listDirectory, renderFiles } from './directory';
 import { chartFiles, helmTemplate, templateLine } from './helm';
+import { withDependencies } from './helm-deps';
+import { listArgoDirectory } from './argo-directory';
+import { ChartUnavailableError } from './chart-cache';
+import { evaluateJsonnet } from './jsonnet';
+import { NotRenderedError, pluginEnv, renderPlugin } from './plugin';
+import { prepareSources, type PreparedSource } from './sources';
 import { buildKustomization, kustomizeInputs, type KustomizeOrigin } from './kustomize';
 import { kustomizationFile } from '../repo/roles';
 import { documentValueOf } from '../manifest/parse';
@@ -53,12 +59,13 @@ export class RenderCache {
 }
 
 /** Input files of a source; `own` are the ones we read ourselves (where unsaved editor contents apply). */
-async function inputsOf(src: AppSource, app: GitOpsApp, repo: RepoSnapshot): Promise<{ files: string[]; own: string[]; problems: RenderProblem[] }> {
-  const dir = src.dir!;
+async function inputsOf(src: AppSource & { dir: string }, app: GitOpsApp, repo: RepoSnapshot, argo: boolean): Promise<{ files: string[]; own: string[]; problems: RenderProblem[] }> {
+  const dir = src.dir;
   // Another ref is named by the ref (in the hash); an ExternalArtifact reads the files it copies.
   if (src.archive) return { files: src.archive.copies && !src.archive.gitRef ? [...artifactFiles(src.archive.copies, repo.files.map((f) => f.file)).values()] : [], own: [], problems: [] };
   if (app.kind === 'flux-kustomization') return { files: await fluxKustomizeInputs(dir, app), own: [], problems: [] };
   if (src.renderer === 'helm') return { files: [...(await chartFiles(dir)), ...(src.helm?.valueFiles ?? [])], own: [], problems: [] };
+  if (src.renderer === 'plugin') return { files: await chartFiles(dir), own: [], problems: [] };
   if (src.renderer === 'kustomize') {
     const { files, missing } = await kustomizeInputs(dir);
     const problems: RenderProblem[] = [];
@@ -69,11 +76,20 @@ async function inputsOf(src: AppSource, app: GitOpsApp, repo: RepoSnapshot): Pro
     }
     return { files, own: [], problems };
   }
+  if (argo) {
+    const listing = await listArgoDirectory(dir, src.directory);
+    // jsonnet imports may read any library file of the folder.
+    const libs = listing.jsonnet.length ? (await chartFiles(dir)).filter((f) => /\.(lib)?sonnet$|\.json$/.test(f)) : [];
+    return { files: [...listing.manifests, ...listing.jsonnet, ...libs], own: listing.manifests, problems: [] };
+  }
   const listing = await listDirectory(dir, src.directory);
   const files = [...listing.files];
   for (const d of listing.kustomizeDirs) files.push(...(await kustomizeInputs(d)).files);
   return { files, own: listing.files, problems: [] };
 }
+
+/** Argo CD reads directory sources its own way (jsonnet, include/exclude globs, no nested kustomize builds). */
+const argoDirectory = (app: GitOpsApp, src: AppSource) => app.kind === 'argo-application' || src.directory?.jsonnet !== undefined;
 
 async function hashInputs(files: string[], extra: unknown, overrides?: Map<string, string>): Promise<string> {
   const h = createHash('sha256');
@@ -87,49 +103,68 @@ async function hashInputs(files: string[], extra: unknown, overrides?: Map<strin
   return h.digest('hex');
 }
 
-/** Desired state of one app: every local source rendered, each resource with its origin. */
+/** Desired state of one app: every source rendered (remote ones from the cache), each resource with its origin. */
 export async function renderApp(declared: GitOpsApp, repo: RepoSnapshot, tools: Toolchain, opts: RenderOptions = {}): Promise<RenderResult> {
   const started = Date.now();
   // A Flux object is rendered as its parent Kustomization's build applies it (patches, substitution).
   const parent = parentOf(declared, repo);
   const parentRender = parent && parent.sources.some((s) => s.local) ? await renderApp(parent, repo, tools, opts) : undefined;
   const app = (parentRender?.ok && effectiveApp(declared, repo, parentRender.resources)) || declared;
-  const local = app.sources.filter((s) => s.local && s.dir && s.renderer);
-  const renderer = local[0]?.renderer ?? 'directory';
+  const renderable = app.sources.filter((s) => s.renderer && (s.dir || !s.local));
+  const renderer = renderable[0]?.renderer ?? 'directory';
   const result: RenderResult = { appId: app.id, renderer, ok: false, resources: [], problems: [], inputs: [], inputHash: '', durationMs: 0, cached: false };
   const blocking = app.problems.filter((p) => p.severity === 'error' && (p.code === 'missing-path' || p.code === 'missing-source' || p.code === 'missing-ref'));
   if (blocking.length) {
     result.problems.push(...blocking.map((p) => ({ message: p.message, file: p.file, range: p.range, code: 'missing-path' as const })));
     return done(result, started);
   }
-  if (local.length === 0) {
-    result.problems.push({ message: `${app.name}: no source of this app is in this repository; nothing to render`, code: 'missing-path', file: app.declaredIn?.file, range: app.declaredIn?.range });
-    return done(result, started);
-  }
-  if (!tools.trusted && local.some((s) => s.renderer !== 'directory')) {
+  if (!tools.trusted && app.sources.some((s) => (s.renderer && s.renderer !== 'directory') || (!s.local && !s.ref))) {
     result.problems.push({ message: `${app.name}: rendering with ${renderer} runs an external program, which is disabled in an untrusted workspace`, code: 'untrusted' });
     return done(result, started);
   }
   const inputs: string[] = [...(app.flux?.substituteFromFiles ?? []), ...(parentRender?.inputs ?? [])];
+  let prepared: PreparedSource[];
+  try {
+    const p = await prepareSources(app, repo.root, tools, opts.signal);
+    prepared = p.sources;
+    result.problems.push(...p.problems);
+  } catch (e) {
+    result.problems.push({ message: (e as Error).message, code: e instanceof ExecError ? (e.code === 'failed' ? 'render-failed' : e.code) : 'render-failed', file: app.declaredIn?.file, range: app.declaredIn?.range });
+    return done(result, started);
+  }
+  if (result.problems.length) return done(result, started);
+  if (prepared.length === 0) {
+    result.problems.push({ message: `${app.name}: no source of this app names a path or chart to render`, code: 'missing-path', file: app.declaredIn?.file, range: app.declaredIn?.range });
+    return done(result, started);
+  }
+  result.renderer = prepared[0].src.renderer ?? renderer;
+  const hashed: string[] = [];
   const own = new Set<string>();
-  for (const src of local) {
-    const i = await inputsOf(src, app, repo);
-    inputs.push(...i.files);
+  for (const p of prepared) {
+    const i = await inputsOf(p.src, app, repo, argoDirectory(app, p.src));
+    hashed.push(...i.files);
+    // Fetched files are not the repo's: they key the render but are not inputs a change of the repo touches.
+    if (!p.fetched) inputs.push(...i.files);
     i.own.forEach((f) => own.add(f));
     result.problems.push(...i.problems);
   }
+  if (prepared.some((p) => p.fetched) && app.declaredIn) inputs.push(app.declaredIn.file);
   result.inputs = [...new Set(inputs)];
   if (result.problems.length) return done(result, started);
-  result.inputHash = await hashInputs(result.inputs, { sources: local, flux: app.flux, ns: app.destination.namespace, tools: [tools.kustomize, tools.helm] }, ownOverrides(opts.overrides, own));
+  const plugins = prepared.filter((p) => p.src.plugin?.name).map((p) => tools.plugins?.[p.src.plugin!.name!] ?? null);
+  result.inputHash = await hashInputs([...result.inputs, ...hashed], { sources: prepared.map((p) => ({ ...p.src, fetched: p.fetched })), plugins, flux: app.flux, ns: app.destination.namespace, tools: [tools.kustomize, tools.helm, tools.jsonnet] }, ownOverrides(opts.overrides, own));
   const hit = opts.cache?.get(app.id, result.inputHash);
   if (hit) return hit;
   try {
-    for (const src of local) {
+    for (const p of prepared) {
       // Another ref or an ExternalArtifact is rendered from a temporary copy, never the working tree.
-      const m = await materializeSource(src, repo, opts.signal);
+      const m = await materializeSource(p.src, repo, opts.signal);
       try {
-        const out = await renderSource(m ? { ...src, dir: m.dir } : src, app, repo, tools, opts, result.problems);
-        result.resources.push(...(m ? out.map((r) => ({ ...r, origin: r.origin && m.toRepo(r.origin.file) ? { ...r.origin, file: m.toRepo(r.origin.file)! } : undefined })) : out));
+        const out = await renderSource(m ? { ...p, src: { ...p.src, dir: m.dir } } : p, app, repo, tools, opts, result.problems);
+        const mapped = m ? out.map((r) => ({ ...r, origin: r.origin && m.toRepo(r.origin.file) ? { ...r.origin, file: m.toRepo(r.origin.file)! } : undefined })) : out;
+        // Files fetched from elsewhere cannot be edited here: their resources point at the app's declaration.
+        if (p.fetched) for (const r of mapped) r.origin = app.declaredIn ? { ...app.declaredIn, via: 'identity' } : undefined;
+        result.resources.push(...mapped);
       } finally {
         await m?.dispose();
       }
@@ -138,11 +173,11 @@ export async function renderApp(declared: GitOpsApp, repo: RepoSnapshot, tools: 
     result.ok = result.problems.length === 0;
   } catch (e) {
     result.resources = [];
-    const code = e instanceof ExecError ? (e.code === 'failed' ? 'render-failed' : e.code) : 'render-failed';
+    const code = e instanceof NotRenderedError ? 'not-rendered' : e instanceof ChartUnavailableError ? 'source-unavailable' : e instanceof ExecError ? (e.code === 'failed' ? 'render-failed' : e.code) : 'render-failed';
     result.problems.push({ message: (e as Error).message, code, file: app.declaredIn?.file, range: app.declaredIn?.range });
   }
   done(result, started);
-  if (result.ok) opts.cache?.set(app.id, result.inputHash, result, local.filter((s) => s.renderer === 'directory').map((s) => ({ dir: s.dir!, recurse: s.directory?.recurse === true })));
+  if (result.ok) opts.cache?.set(app.id, result.inputHash, result, prepared.filter((p) => p.src.renderer === 'directory' && !p.fetched).map((p) => ({ dir: p.src.dir, recurse: p.src.directory?.recurse === true })));
   return result;
 }
 
@@ -157,10 +192,12 @@ function done(r: RenderResult, started: number): RenderResult {
   return r;
 }
 
-async function renderSource(src: AppSource, app: GitOpsApp, repo: RepoSnapshot, tools: Toolchain, opts: RenderOptions, problems: RenderProblem[]): Promise<RenderedResource[]> {
-  const dir = src.dir!;
+async function renderSource(p: PreparedSource, app: GitOpsApp, repo: RepoSnapshot, tools: Toolchain, opts: RenderOptions, problems: RenderProblem[]): Promise<RenderedResource[]> {
+  const src = p.src;
+  const dir = src.dir;
   if (src.renderer === 'helm') {
-    const b = await helmTemplate(dir, src.helm!, app.destination.namespace, tools, opts.signal);
+    const chart = await withDependencies(dir, tools, opts.signal);
+    const b = await helmTemplate(chart.dir, src.helm!, app.destination.namespace, tools, opts.signal, dir).finally(() => chart.dispose());
     problems.push(...b.problems);
     const out: RenderedResource[] = [];
     const objects = app.kind === 'flux-helmrelease' ? await afterHelmRelease(b.objects, app, tools, opts.signal) : b.objects.map((o) => ({ object: o, from: o }));
@@ -170,9 +207,24 @@ async function renderSource(src: AppSource, app: GitOpsApp, repo: RepoSnapshot, 
       const origin: Origin | undefined = file ? { file, docIndex: 0, range: { start: { line, character: 0 }, end: { line, character: 0 } }, via: 'helm-source' } : undefined;
       out.push({ object: o, id: resourceIdOf(o), origin });
     }
-    return out;
+  }
+  if (src.renderer === 'plugin') {
+    const r = await renderPlugin(dir, src, app, tools, opts.signal);
+    problems.push(...r.problems);
+    const origin = app.declaredIn ? { ...app.declaredIn, via: 'identity' as const } : undefined;
+    return r.objects.map((o) => ({ object: o, id: resourceIdOf(o), origin }));
   }
   if (src.renderer === 'kustomize') return kustomizeResources(dir, src, repo, tools, opts, problems, app.kind === 'flux-kustomization' ? app.flux?.build ?? NO_FLUX_BUILD : undefined);
+  if (argoDirectory(app, src)) {
+    const listing = await listArgoDirectory(dir, src.directory);
+    const r = await renderFiles(listing.manifests, opts.overrides);
+    problems.push(...r.problems);
+    for (const f of listing.jsonnet) {
+      const objects = await evaluateJsonnet(f, dir, p.root, src.directory?.jsonnet, pluginEnv({ env: [], parameters: [] }, src, app), tools, opts.signal);
+      for (const o of objects) r.resources.push({ object: o, id: resourceIdOf(o), origin: { file: f, docIndex: 0, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, via: 'identity' } });
+    }
+    return r.resources;
+  }
   const listing = await listDirectory(dir, src.directory);
   const r = await renderFiles(listing.files, opts.overrides);
   problems.push(...r.problems);

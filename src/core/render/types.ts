@@ -20,7 +20,11 @@ export interface RenderProblem {
   message: string;
   file?: string;
   range?: Range;
-  code: 'render-failed' | 'binary-missing' | 'timeout' | 'cancelled' | 'missing-path' | 'invalid-output' | 'untrusted' | 'yaml';
+  code: 'render-failed' | 'binary-missing' | 'timeout' | 'cancelled' | 'missing-path' | 'invalid-output' | 'untrusted' | 'yaml'
+    /** A remote chart or repository could not be fetched (offline, unauthorized): the app is Unknown. */
+    | 'source-unavailable'
+    /** Rendered only in the cluster (a config management plugin with no command mapped here). */
+    | 'not-rendered';
 }
 
 export interface RenderResult {

@@ -1,5 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { childApps, discoverApps, type Discovery, type GitOpsApp } from '../../../src/core/apps';
 import { loadKubeconfig, type ContextInfo } from '../../../src/core/cluster/kubeconfig';
 import { describeId, type KubeObject } from '../../../src/core/manifest';
@@ -99,12 +102,21 @@ describe('Argo CD repo', () => {
     assert.equal(res.resources[0].origin?.file, l.r.path('apps/teams/beta/cm.yaml'));
   });
 
-  test('a remote-only app is not rendered and says why', async () => {
-    const res = await renderApp(app(l, 'argocd/argocd/external'), l.repo, tools);
-    assert.equal(res.ok, false);
-    assert.deepEqual(res.resources, []);
-    assert.match(res.problems[0].message, /no source of this app is in this repository/);
-    assert.equal(res.problems[0].file, l.r.path('argocd/external.yaml'));
+  test('an app from another repository that cannot be reached is not rendered and says why', async () => {
+    // The fixture names a public host; point it at a closed loopback port so no test leaves the machine.
+    const external = app(l, 'argocd/argocd/external');
+    const unreachable = { ...external, sources: external.sources.map((s) => ({ ...s, repoURL: 'http://127.0.0.1:9/other-org/elsewhere.git' })) };
+    const cacheDir = mkdtempSync(join(tmpdir(), 'gitops-lens-cache-'));
+    try {
+      const res = await renderApp(unreachable, l.repo, { ...tools, cacheDir });
+      assert.equal(res.ok, false);
+      assert.deepEqual(res.resources, []);
+      assert.equal(res.problems[0].code, 'source-unavailable');
+      assert.match(res.problems[0].message, /^external: http:\/\/127\.0\.0\.1:9\/other-org\/elsewhere\.git could not be cloned: .*127\.0\.0\.1/);
+      assert.equal(res.problems[0].file, l.r.path('argocd/external.yaml'));
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
   });
 });
 
