@@ -46,7 +46,7 @@ describe('gitops-lens apps', () => {
     const inRepo = await cli(['apps'], r.root);
     const appsetLines = r.read('argocd/appsets.yaml').split('\n');
     const fleet = appsetLines.findIndex((l, i) => l === 'kind: ApplicationSet' && appsetLines[i + 2] === '  name: fleet');
-    assert.ok(inRepo.stdout.includes(`argocd/appsets.yaml:${fleet}:1: warning: ApplicationSet fleet: generators[0].clusters is not supported offline`), inRepo.stdout);
+    assert.ok(inRepo.stdout.includes(`argocd/appsets.yaml:${fleet}:1: warning: ApplicationSet fleet: generators[0].pullRequest is not supported offline`), inRepo.stdout);
   });
 
   test('--json: the discovery as data', async () => {

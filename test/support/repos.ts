@@ -87,7 +87,7 @@ export const fixtureContexts = [
  * - argocd/argocd/root: app-of-apps over argocd/children (child-a, child-b); destination https://kubernetes.default.svc (unresolved).
  * - ApplicationSet guestbook (list: prod, staging) → guestbook-prod, guestbook-staging over apps/guestbook.
  * - ApplicationSet teams (git directories apps/teams/*, excluding apps/teams/gamma) → team-alpha, team-beta.
- * - ApplicationSet fleet (clusters generator) → unsupported.
+ * - ApplicationSet fleet (pullRequest generator: needs a service) → unsupported.
  * - argocd/argocd/external: remote repoURL → listed remote, not rendered.
  */
 export function argoRepo(): FixtureRepo {
@@ -213,13 +213,13 @@ metadata:
   namespace: argocd
 spec:
   generators:
-    - clusters:
-        selector:
-          matchLabels:
-            env: prod
+    - pullRequest:
+        github:
+          owner: example
+          repo: fleet
   template:
     metadata:
-      name: 'fleet-{{name}}'
+      name: 'fleet-{{number}}'
     spec:
       project: default
       source:

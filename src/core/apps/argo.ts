@@ -1,5 +1,3 @@
-import { dirname } from 'node:path';
-import type { KubeObject } from '../manifest';
 import { arr, declarationOf, isDir, isThisRepo, obj, problemAt, rendererFor, repoPath, str, type DeclContext } from './declare';
 import type { AppProblem, AppSource, GitOpsApp, IgnoreDifference, JsonnetOptions } from './types';
 
@@ -111,73 +109,3 @@ function ignoreDifference(x: Record<string, unknown>): IgnoreDifference {
   };
 }
 
-export interface ExpandedApplicationSet { apps: KubeObject[]; problems: AppProblem[]; unsupported: string[] }
-
-/** ApplicationSet generators we can evaluate offline: `list` and `git` directories. */
-export function expandApplicationSet(c: DeclContext, listDirs: (globs: string[]) => string[]): ExpandedApplicationSet {
-  const spec = obj(c.object.spec);
-  const goTemplate = spec.goTemplate === true;
-  const template = obj(spec.template);
-  const out: ExpandedApplicationSet = { apps: [], problems: [], unsupported: [] };
-  for (const [gi, g] of arr(spec.generators).entries()) {
-    const gen = obj(g);
-    let params: Record<string, unknown>[] = [];
-    if (gen.list !== undefined) {
-      params = arr(obj(gen.list).elements).map(obj);
-    } else if (gen.git !== undefined) {
-      const git = obj(gen.git);
-      if (!isThisRepo(c.repo, str(git.repoURL))) {
-        out.unsupported.push(`generators[${gi}].git: repository ${str(git.repoURL)} is not this workspace`);
-        continue;
-      }
-      if (git.files !== undefined) {
-        out.unsupported.push(`generators[${gi}].git.files is not evaluated yet`);
-        continue;
-      }
-      const include = arr(git.directories).map(obj).filter((d) => d.exclude !== true).map((d) => String(d.path));
-      const exclude = new Set(listDirs(arr(git.directories).map(obj).filter((d) => d.exclude === true).map((d) => String(d.path))));
-      params = listDirs(include).filter((d) => !exclude.has(d)).map((p) => pathParams(p, goTemplate));
-    } else {
-      out.unsupported.push(`generators[${gi}].${Object.keys(gen)[0] ?? '?'} is not supported offline`);
-      continue;
-    }
-    for (const p of params) {
-      const rendered = substitute(template, p, goTemplate, (msg) => out.problems.push(problemAt(c, ['spec', 'template'], msg, 'template', 'warning')));
-      const t = obj(rendered);
-      out.apps.push({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { namespace: str(c.object.metadata?.namespace), ...obj(t.metadata) }, spec: t.spec });
-    }
-  }
-  return out;
-}
-
-function pathParams(p: string, goTemplate: boolean): Record<string, unknown> {
-  const segments = p.split('/');
-  const basename = segments[segments.length - 1];
-  const path = { path: p, basename, basenameNormalized: basename.replace(/[^a-zA-Z0-9-]/g, '-').toLowerCase(), segments, filename: basename, dirname: dirname(p) };
-  if (goTemplate) return { path };
-  const flat: Record<string, unknown> = { path: p, 'path.basename': path.basename, 'path.basenameNormalized': path.basenameNormalized };
-  segments.forEach((s, i) => (flat[`path[${i}]`] = s));
-  return flat;
-}
-
-/** Argo's fasttemplate (`{{key}}`) or Go template (`{{.key.sub}}`) over every string. */
-function substitute(v: unknown, params: Record<string, unknown>, goTemplate: boolean, warn: (m: string) => void): unknown {
-  if (typeof v === 'string') {
-    return v.replace(/\{\{\s*([^}]*?)\s*\}\}/g, (whole, expr: string) => {
-      if (goTemplate) {
-        const m = /^\.([\w.]+)$/.exec(expr);
-        if (!m) {
-          warn(`template expression ${whole} is not evaluated offline`);
-          return whole;
-        }
-        let cur: unknown = params;
-        for (const k of m[1].split('.')) cur = obj(cur)[k];
-        return cur === undefined ? whole : String(cur);
-      }
-      return params[expr] === undefined ? whole : String(params[expr]);
-    });
-  }
-  if (Array.isArray(v)) return v.map((x) => substitute(x, params, goTemplate, warn));
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [substitute(k, params, goTemplate, warn) as string, substitute(x, params, goTemplate, warn)]));
-  return v;
-}

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import type { ContextInfo } from '../cluster/kubeconfig';
@@ -5,7 +6,8 @@ import type { RepoSnapshot } from '../repo/scan';
 import { KUSTOMIZATION_FILES } from '../repo/scan';
 import type { KubeObject, ManifestDocument, ManifestFile } from '../manifest';
 import { documentValueOf } from '../manifest/parse';
-import { ARGO_GROUP, argoApplication, expandApplicationSet } from './argo';
+import { ARGO_GROUP, argoApplication } from './argo';
+import { expandApplicationSet, type AppSetInputs } from './appset';
 import { readRepoConfig, type RepoConfig } from './config';
 import { arr, isDir, obj, type DeclContext } from './declare';
 import { configApp, plainApp } from './config-apps';
@@ -34,7 +36,7 @@ export function discoverApps(repo: RepoSnapshot, contexts: ContextInfo[] = []): 
       const { group, kind } = doc.id;
       if (group === ARGO_GROUP && kind === 'Application') apps.push(argoApplication(c));
       else if (group === ARGO_GROUP && kind === 'ApplicationSet') {
-        const set = expandApplicationSet(c, (globs) => matchDirs(repo, globs));
+        const set = expandApplicationSet(c, appSetInputs(repo, config, contexts));
         const parent = `argocd-appset/${doc.id.namespace ?? 'argocd'}/${doc.id.name}`;
         for (const o of set.apps) apps.push({ ...argoApplication({ ...c, object: o }, parent), problems: [] });
         apps.forEach((a) => a.parent === parent && a.problems.push(...set.problems));
@@ -112,6 +114,52 @@ function referencedDirs(repo: RepoSnapshot, dir: string): string[] {
     .filter((r): r is string => typeof r === 'string' && !/^[a-z]+:\/\/|^git@|^github\.com\//i.test(r))
     .map((r) => join(dir, r))
     .filter(isDir);
+}
+
+/** What ApplicationSet generators read: this repo's folders and files, and the clusters (gitops-lens.yaml, else kubeconfig contexts). */
+function appSetInputs(repo: RepoSnapshot, config: RepoConfig, contexts: ContextInfo[]): AppSetInputs {
+  let all: string[] | undefined;
+  const files = () => (all ??= walkFiles(repo.root));
+  return {
+    listDirs: (globs) => matchDirs(repo, globs),
+    listFiles: (globs) => {
+      if (globs.length === 0) return [];
+      const isMatch = picomatch(globs.map((g) => g.replace(/^\.?\/+/, '')), { dot: true });
+      return files().filter((f) => isMatch(f));
+    },
+    read: (rel) => {
+      const abs = join(repo.root, rel);
+      const known = repo.byPath.get(abs);
+      if (known) return known.text;
+      try {
+        return readFileSync(abs, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    clusters: config.clusters.length ? config.clusters : contexts.map((c) => ({ name: c.name, server: c.server, labels: {}, annotations: {} })),
+  };
+}
+
+/** Repo-relative paths of every file under the root (not .git): git-files generators match any file type. */
+function walkFiles(root: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    let entries;
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.name === '.git' || e.name === 'node_modules') continue;
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) out.push(relative(root, p).split(sep).join('/'));
+    }
+  };
+  walk(root);
+  return out.sort();
 }
 
 /** Repo folders matching Argo's git-directory globs (`apps/*`), repo-relative. */

@@ -119,7 +119,7 @@ describe('Argo CD repo', () => {
     assert.equal(d.unsupported.length, 1);
     const u = d.unsupported[0];
     assert.match(u.what, /ApplicationSet fleet/);
-    assert.match(u.reason, /clusters/);
+    assert.match(u.reason, /pullRequest/);
     assert.equal(u.declaredIn.file, r.path('argocd/appsets.yaml'));
     const fleetLine = r.read('argocd/appsets.yaml').split('\n').findIndex((l, i, all) => l === 'kind: ApplicationSet' && all[i + 2] === '  name: fleet') - 1;
     assert.equal(u.declaredIn.range.start.line, fleetLine);
