@@ -137,7 +137,7 @@ function appSetInputs(repo: RepoSnapshot, config: RepoConfig, contexts: ContextI
         return undefined;
       }
     },
-    clusters: config.clusters.length ? config.clusters : contexts.map((c) => ({ name: c.name, server: c.server, labels: {}, annotations: {} })),
+    clusters: config.argoClusters.length ? config.argoClusters : contexts.map((c) => ({ name: c.name, server: c.server, labels: {}, annotations: {} })),
   };
 }
 

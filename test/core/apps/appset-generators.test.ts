@@ -18,7 +18,7 @@ const SELF = 'https://github.com/example/appsets.git';
 
 function appsetRepo(): FixtureRepo {
   return makeRepo('appsets', {
-    'gitops-lens.yaml': `clusters:
+    'gitops-lens.yaml': `argocdClusters:
   - name: prod-eu
     server: https://prod-eu.example.com
     labels: {env: prod, region: eu}
