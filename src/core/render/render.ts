@@ -207,6 +207,7 @@ async function renderSource(p: PreparedSource, app: GitOpsApp, repo: RepoSnapsho
       const origin: Origin | undefined = file ? { file, docIndex: 0, range: { start: { line, character: 0 }, end: { line, character: 0 } }, via: 'helm-source' } : undefined;
       out.push({ object: o, id: resourceIdOf(o), origin });
     }
+    return out;
   }
   if (src.renderer === 'plugin') {
     const r = await renderPlugin(dir, src, app, tools, opts.signal);
