@@ -9,7 +9,7 @@ import { documentValueOf } from '../manifest/parse';
 import { ARGO_GROUP, argoApplication } from './argo';
 import { expandApplicationSet, type AppSetInputs } from './appset';
 import { readRepoConfig, type RepoConfig } from './config';
-import { arr, isDir, obj, type DeclContext } from './declare';
+import { arr, hasKustomization, isDir, obj, type DeclContext } from './declare';
 import { configApp, plainApp } from './config-apps';
 import { applyKustomizeBuildOptions } from './argocd-cm';
 import { resolveDestination } from './destination';
