@@ -69,11 +69,20 @@ export async function runRender(argv: string[], io: CliIO): Promise<number> {
   for (const p of result.problems) err(io, `${p.file ? where(io, p.file, p.range) + ': ' : ''}${p.message}`);
   if (!result.ok) return EXIT.error;
   // Secret values are never printed in clear, not even those committed to Git.
-  const shown = result.resources.map((r) => ({ ...r, object: maskSecret(r.object) }));
+  const shown = result.resources.map((r) => ({ ...r, object: maskValues(maskSecret(r.object), result.maskValues ?? []) }));
   if (values.json) out(io, JSON.stringify(shown, null, 2));
   else {
     // YAML (the default): each document headed by its identity and origin as a comment.
     out(io, shown.map((r) => `# ${describeId(r.id)}${r.origin ? ` from ${where(io, r.origin.file, r.origin.range)}` : ''}\n${stringify(r.object, { lineWidth: 0 })}`).join('---\n'));
   }
   return EXIT.ok;
+}
+
+/** Every string holding a value substituted from a Secret, with that value masked. */
+function maskValues<T>(v: T, secrets: string[]): T {
+  if (secrets.length === 0) return v;
+  if (typeof v === 'string') return secrets.reduce((s, x) => s.split(x).join('*** (from a Secret)'), v as string) as T;
+  if (Array.isArray(v)) return v.map((x) => maskValues(x, secrets)) as T;
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, maskValues(x, secrets)])) as T;
+  return v;
 }

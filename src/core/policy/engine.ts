@@ -9,6 +9,7 @@ import { documentValueOf } from '../manifest/parse';
 import { RepoIndex } from './repo-index';
 import { dig } from './rules/podspec';
 import { checkObjects } from './rules/objects';
+import { withoutSopsMetadata } from '../sops';
 import { checkPodSecurity, type PodSecurityOptions } from './rules/pod-security';
 import { pssMinor } from './rules/pss/evaluate';
 import { checkWorkload } from './rules/workload';
@@ -143,7 +144,8 @@ export class Linter {
     this.refresh();
     const ignored = ignoredByAnnotations(obj);
     const raw: RawFinding[] = [];
-    const schema = this.validator.validate(obj);
+    // A SOPS-encrypted document carries `sops` metadata that Flux drops before applying: not a schema error.
+    const schema = this.validator.validate(withoutSopsMetadata(obj));
     const gvk = `${obj.apiVersion}/${obj.kind}`;
     if (!schema.known) {
       if (!unknownKinds.has(gvk)) {

@@ -18,6 +18,8 @@ import { kustomizationFile } from '../repo/roles';
 import { documentValueOf } from '../manifest/parse';
 import { afterFluxBuild, afterHelmRelease, effectiveApp, fluxKustomizeInputs, materializeSource, parentOf } from './flux';
 import { artifactFiles } from '../apps/flux-sources';
+import { openSops } from './sops';
+import type { SopsOptions } from '../sops';
 import type { Toolchain } from './toolchain';
 import type { Origin, RenderedResource, RenderProblem, RenderResult } from './types';
 
@@ -26,6 +28,11 @@ export interface RenderOptions {
   cache?: RenderCache;
   /** Unsaved editor contents (used where we read files ourselves). */
   overrides?: Map<string, string>;
+  /**
+   * Decrypt SOPS-encrypted objects in memory with the user's `sops` and keys, for drift only
+   * (never for what sync applies). Without it their ciphertext fields are left out.
+   */
+  decryptSops?: SopsOptions;
 }
 
 /** A folder rendered as a plain directory: a new manifest file in it changes the render. */
@@ -152,7 +159,7 @@ export async function renderApp(declared: GitOpsApp, repo: RepoSnapshot, tools: 
   result.inputs = [...new Set(inputs)];
   if (result.problems.length) return done(result, started);
   const plugins = prepared.filter((p) => p.src.plugin?.name).map((p) => tools.plugins?.[p.src.plugin!.name!] ?? null);
-  result.inputHash = await hashInputs([...result.inputs, ...hashed], { sources: prepared.map((p) => ({ ...p.src, fetched: p.fetched })), plugins, flux: app.flux, ns: app.destination.namespace, tools: [tools.kustomize, tools.helm, tools.jsonnet] }, ownOverrides(opts.overrides, own));
+  result.inputHash = await hashInputs([...result.inputs, ...hashed], { sources: prepared.map((p) => ({ ...p.src, fetched: p.fetched })), plugins, flux: app.flux, ns: app.destination.namespace, tools: [tools.kustomize, tools.helm, tools.jsonnet], decrypt: !!opts.decryptSops }, ownOverrides(opts.overrides, own));
   const hit = opts.cache?.get(app.id, result.inputHash);
   if (hit) return hit;
   try {
@@ -169,7 +176,12 @@ export async function renderApp(declared: GitOpsApp, repo: RepoSnapshot, tools: 
         await m?.dispose();
       }
     }
-    if (app.kind === 'flux-kustomization') result.resources = afterFluxBuild(result.resources, app);
+    if (app.kind === 'flux-kustomization') {
+      result.resources = afterFluxBuild(result.resources, app);
+      const masked = (app.flux?.secretVars ?? []).map((k) => app.flux!.substitute[k]).filter((v) => v && v.length >= 3);
+      if (masked.length) result.maskValues = masked;
+    }
+    result.resources = await openSops(result.resources, tools.trusted ? opts.decryptSops : undefined);
     result.ok = result.problems.length === 0;
   } catch (e) {
     result.resources = [];

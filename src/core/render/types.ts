@@ -14,6 +14,8 @@ export interface RenderedResource {
   object: KubeObject;
   id: ResourceId;
   origin?: Origin;
+  /** SOPS-encrypted in Git and not decrypted: these fields (dotted paths) were left out, not compared. */
+  encrypted?: string[];
 }
 
 export interface RenderProblem {
@@ -39,4 +41,6 @@ export interface RenderResult {
   inputHash: string;
   durationMs: number;
   cached: boolean;
+  /** Values substituted from Secrets (Flux substituteFrom): never shown in clear, wherever they landed. */
+  maskValues?: string[];
 }

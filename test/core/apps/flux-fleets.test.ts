@@ -240,3 +240,66 @@ describe('150-app home-lab fleet', () => {
     }
   });
 });
+
+describe('lint on each layout: no false errors (bootstrap placeholder, namespace-less ks.yaml, ExternalArtifact, FluxInstance)', () => {
+  const layouts: [string, () => FixtureRepo][] = [
+    ['home-lab', homeLabRepo],
+    ['staging/production', () => makeRepo('flux2-kustomize-helm-example', stagingProductionFiles())],
+    ['ArtifactGenerator', () => makeRepo('flux2-artifacts', stagingProductionFiles({ artifactGenerator: true }))],
+    ['multi-tenancy', multiTenancyRepo],
+    ['FluxInstance', fluxInstanceRepo],
+  ];
+  for (const [name, make] of layouts) {
+    test(name, async () => {
+      const r = make();
+      try {
+        const run = await runCliCaptured(['lint', '--format', 'json'], { cwd: r.root });
+        const parsed = JSON.parse(run.stdout) as { ruleId: string; severity: string; message: string }[] | { findings: { ruleId: string; severity: string; message: string }[] };
+        const findings = Array.isArray(parsed) ? parsed : parsed.findings;
+        assert.deepEqual(findings.filter((f) => f.severity === 'error').map((f) => `${f.ruleId}: ${f.message}`), []);
+      } finally {
+        r.cleanup();
+      }
+    });
+  }
+});
+
+describe('substituteFrom a Secret', () => {
+  test('the value is substituted for drift but masked wherever the CLI shows the render', async () => {
+    const r = makeRepo('secret-vars', {
+      'clusters/main/apps.yaml': `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: web
+  namespace: flux-system
+spec:
+  interval: 1h
+  path: ./web
+  prune: true
+  targetNamespace: web
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+  postBuild:
+    substitute:
+      PUBLIC: shown.example.com
+    substituteFrom:
+      - kind: Secret
+        name: cluster-secrets
+`,
+      'clusters/main/cluster-secrets.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: cluster-secrets\n  namespace: flux-system\nstringData:\n  SECRET_DOMAIN: hidden-domain.example.net\n',
+      'web/ingress-host.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hosts\ndata:\n  private: app.${SECRET_DOMAIN}\n  public: ${PUBLIC}\n',
+    });
+    try {
+      const l = await load(r);
+      const res = await renderApp(app(l, 'flux/clusters/main/ks/flux-system/web'), l.repo, tools);
+      assert.equal(get(res.resources[0]?.object, 'data', 'private'), 'app.hidden-domain.example.net', 'drift compares the real value');
+      const run = await runCliCaptured(['render', 'flux-system/web'], { cwd: r.root });
+      assert.equal(run.code, 0, run.output);
+      assert.ok(!run.output.includes('hidden-domain'), run.output);
+      assert.match(run.output, /public: shown\.example\.com/);
+    } finally {
+      r.cleanup();
+    }
+  });
+});

@@ -44,7 +44,11 @@ export function checkFluxKustomization(obj: KubeObject, ctx: GitOpsContext): Raw
   const ref: Obj = isObj(spec.sourceRef) ? spec.sourceRef : {};
   const kind = String(ref.kind ?? 'GitRepository');
   const ns = String(ref.namespace ?? obj.metadata?.namespace ?? 'flux-system');
-  if (typeof ref.name === 'string' && !ctx.fluxSources.has(`${kind}/${ns}/${ref.name}`)) {
+  // Without any namespace the Kustomization gets one from the kustomization.yaml listing it: a source of that name anywhere will do.
+  const declared = (k: string) => ctx.fluxSources.has(k) || (ref.namespace === undefined && obj.metadata?.namespace === undefined && [...ctx.fluxSources].some((s) => s.startsWith(`${kind}/`) && s.endsWith(`/${String(ref.name)}`)));
+  // flux bootstrap's own GitRepository (often only a placeholder in the repo) and ArtifactGenerator outputs are made outside these files.
+  const madeElsewhere = (kind === 'GitRepository' && ns === 'flux-system' && ref.name === 'flux-system') || kind === 'ExternalArtifact';
+  if (typeof ref.name === 'string' && !madeElsewhere && !declared(`${kind}/${ns}/${ref.name}`)) {
     out.push({ ruleId: 'flux-source-ref', path: ['spec', 'sourceRef', 'name'], message: `sourceRef ${kind} ${ns}/${ref.name} is not defined in this repository; add it or fix the name` });
   }
   if (typeof spec.path === 'string' && kind === 'GitRepository' && !ctx.exists(inRepo(ctx, spec.path))) {

@@ -1,3 +1,4 @@
+import { isSopsEncrypted } from '../../sops';
 import type { KubeObject } from '../../manifest';
 import type { RawFinding } from '../types';
 import { asArr, dig, isObj, type Obj } from './podspec';
@@ -27,7 +28,8 @@ export function checkObjects(obj: KubeObject): RawFinding[] {
       if (dig(o, ['roleRef', 'name']) === 'cluster-admin' && dig(o, ['roleRef', 'kind']) !== 'Role') out.push({ ruleId: 'cluster-admin-binding', path: ['roleRef', 'name'], message: 'this binding grants cluster-admin; bind a narrower role' });
       break;
     case 'Secret':
-      if (obj.apiVersion === 'v1') {
+      // SOPS-encrypted Secrets hold ciphertext: that is the point of encrypting them.
+      if (obj.apiVersion === 'v1' && !isSopsEncrypted(obj)) {
         for (const field of ['data', 'stringData']) {
           if (isObj(o[field]) && Object.keys(o[field] as Obj).length > 0) out.push({ ruleId: 'plaintext-secret', path: [field], message: `Secret ${obj.metadata?.name ?? ''} has ${field} committed to Git in plain text; use a SealedSecret, SOPS or an ExternalSecret` });
         }
