@@ -1,12 +1,14 @@
 // The whole test suite: build, prepare real tools and a real control plane, compile the
 // tests with esbuild, and run them with node's test runner (its summary closes the output).
+// Test processes get their own temp folder (TMPDIR); the run fails if anything is left in
+// it at the end, so every test must remove what it creates (test/support/temp.ts).
 //   npm test                 everything (unit, cluster, end-to-end in code-server)
 //   npm test -- <substr>...  only test files whose path contains one of the substrings
 import { build } from 'esbuild';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { ensureTools } from './tools/tool-env.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -40,11 +42,43 @@ const tools = ensureTools(root);
 Object.assign(env, tools.env);
 console.log(tools.stdout.trim());
 
+// One temp folder per run, so the leftover check sees only this run's files, never those
+// of other runs on a shared machine. Everything from here on (control plane, test files,
+// the tools they start) writes its temporary files there.
+const runTmp = mkdtempSync(join(tmpdir(), 'gitops-lens-test-run-'));
+env.TMPDIR = runTmp;
+let keepRunTmp = false;
+process.on('exit', () => { if (!keepRunTmp) rmSync(runTmp, { recursive: true, force: true, maxRetries: 3 }); });
+let child;
 let clusterState;
+const stopCluster = () => {
+  if (!clusterState) return;
+  try { execFileSync(process.execPath, ['scripts/cluster/down.mjs', '--state', clusterState], { stdio: 'inherit', env }); } catch { /* reported by down.mjs */ }
+  clusterState = undefined;
+};
+// Ctrl+C / kill: the test processes get the signal too and clean up after themselves; the
+// control plane is detached, so stop it here (the exit hook then drops the run's folder).
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => {
+    const done = () => {
+      stopCluster();
+      process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGTERM' ? 15 : 1));
+    };
+    if (child && child.exitCode === null && child.signalCode === null) child.once('exit', done);
+    else done();
+  });
+}
+
 if (needs(/test\/(cluster|diff|sync|e2e|editor|health)/) && !env.GITOPS_LENS_TEST_KUBECONFIG && existsSync('scripts/cluster/up.mjs')) {
   step('test control plane');
-  clusterState = join(mkdtempSync(join(tmpdir(), 'gitops-lens-cluster-')), 'state.json');
-  execFileSync(process.execPath, ['scripts/cluster/up.mjs', '--state', clusterState], { stdio: 'inherit' });
+  clusterState = join(mkdtempSync(join(runTmp, 'gitops-lens-cluster-')), 'state.json');
+  try {
+    execFileSync(process.execPath, ['scripts/cluster/up.mjs', '--state', clusterState], { stdio: 'inherit', env });
+  } catch {
+    keepRunTmp = true; // the control plane's logs named above are in it
+    console.error(`the test control plane did not start; its files stay in ${runTmp}`);
+    process.exit(1);
+  }
   env.GITOPS_LENS_SHARED_CLUSTER = clusterState;
 }
 if (needs(/\.e2e\.test\.ts$/) && existsSync('scripts/vscode/ensure-code-server.sh')) {
@@ -66,12 +100,21 @@ await build({
 const compiled = tests.map((f) => join(outDir, relative('test', f)).replace(/\.ts$/, '.mjs'));
 
 step(`run ${compiled.length} test files`);
-const code = await new Promise((resolve) => {
-  const child = spawn(process.execPath, ['--enable-source-maps', '--test', '--test-reporter=spec', `--test-concurrency=${env.GITOPS_LENS_TEST_CONCURRENCY ?? 2}`, ...compiled], { stdio: 'inherit', env });
+let code = await new Promise((resolve) => {
+  child = spawn(process.execPath, ['--enable-source-maps', '--test', '--test-reporter=spec', `--test-concurrency=${env.GITOPS_LENS_TEST_CONCURRENCY ?? 2}`, ...compiled], { stdio: 'inherit', env });
   child.on('exit', (c, sig) => resolve(c ?? (sig ? 1 : 0)));
 });
 
-if (clusterState) {
-  try { execFileSync(process.execPath, ['scripts/cluster/down.mjs', '--state', clusterState], { stdio: 'inherit' }); } catch { /* reported by down.mjs */ }
+const stateFolder = clusterState && dirname(clusterState);
+stopCluster();
+if (stateFolder) rmSync(stateFolder, { recursive: true, force: true });
+
+step('leftovers');
+const left = readdirSync(runTmp);
+if (left.length === 0) console.log('the tests left nothing in the temp folder');
+else {
+  console.error(`the tests left ${left.length} entr${left.length === 1 ? 'y' : 'ies'} in the temp folder (every test must remove what it creates; see test/support/temp.ts):`);
+  for (const name of left.sort()) console.error(`  ${name}`);
+  if (code === 0) code = 1;
 }
-process.exit(code);
+process.exit(code); // the exit hook removes the run's temp folder

@@ -1,14 +1,14 @@
 // `gitops-lens lint --context NAME`: custom resources validated against the live cluster's CRDs.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { clusterClientFromFile, type ClusterClient } from '../../src/core/cluster';
 import { sharedTestCluster, type SharedCluster } from '../support/cluster';
 import { runCliCaptured } from '../support/cli';
 import { invalidWidget, widgetCrd } from '../support/manifests';
+import { tempDir } from '../support/temp';
 
 let cluster: SharedCluster;
 let client: ClusterClient;
@@ -21,7 +21,7 @@ before(async () => {
   client = clusterClientFromFile(cluster.adminKubeconfig);
   // The CRD lives only in the cluster, not in the repo.
   await client.apply(widgetCrd(group), { force: true });
-  root = mkdtempSync(join(tmpdir(), 'gitops-lens-lint-live-'));
+  root = tempDir('gitops-lens-lint-live-');
   mkdirSync(join(root, 'app'));
   writeFileSync(join(root, 'app/widget.yaml'), widget);
 });

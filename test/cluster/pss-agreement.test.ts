@@ -6,8 +6,7 @@
 // pods/ephemeralcontainers subresource of a live pod).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { stringify } from 'yaml';
@@ -16,6 +15,7 @@ import { sharedTestCluster } from '../support/cluster';
 import { apiServerFromKubeconfig, type ApiServer } from '../support/api-server';
 import { runCliCaptured } from '../support/cli';
 import { asController, basePod, podCases, type PodCase } from './pss-cases';
+import { tempDir } from '../support/temp';
 
 type Level = 'baseline' | 'restricted';
 const LEVELS: Level[] = ['baseline', 'restricted'];
@@ -37,7 +37,7 @@ const nsName = (level: Level, v: number) => `pss-${level}-v1-${v}-${suffix}`;
 before(async () => {
   const cluster = await sharedTestCluster();
   api = apiServerFromKubeconfig(cluster.adminKubeconfig);
-  root = mkdtempSync(join(tmpdir(), 'gitops-lens-pss-'));
+  root = tempDir('gitops-lens-pss-');
   for (const kind of KINDS) mkdirSync(join(root, kind.toLowerCase()));
   cases.forEach((c, i) => {
     const name = slug(i, c);

@@ -3,14 +3,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { sharedTestCluster, type SharedCluster } from '../support/cluster';
 import { argoFixture, stamp, type DiffFixture } from './fixture';
 import { runCliCaptured } from '../support/cli';
 import { configMap, secret } from '../support/manifests';
+import { tempDir } from '../support/temp';
 
 const SECRET_VALUE = 'cli-secret-Zq9xW2';
 const LIVE_SECRET = 'cli-live-secret-Kp3vN8';
@@ -100,7 +100,7 @@ test('drift: exit 1, unified diff per drifted resource, JSON agrees, secrets nev
 });
 
 test('kubectl diff --server-side and gitops-lens diff agree on which resources drift', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'gitops-lens-kdiff-'));
+  const dir = tempDir('gitops-lens-kdiff-');
   try {
     const render = await fx.render();
     const file = join(dir, 'all.yaml');

@@ -3,13 +3,13 @@
 // context with their live statuses, and syncing one turns it Synced.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { findRepoRoot, gitInitCommit } from '../../scripts/vscode/code-server.mjs';
 import { sharedTestCluster } from '../support/cluster';
 import { launchVSCode, type VSCodeSession } from '../support/vscode';
 import { clickDialogButton, extensionDir, waitReady } from '../editor/e2e-support';
+import { tempDir } from '../support/temp';
 
 interface TreeRow { label: string; description?: string; icon?: string; children: TreeRow[] }
 const EXAMPLE = path.join(findRepoRoot(), 'examples', 'gitops-repo');
@@ -20,7 +20,7 @@ describe('editor: the example GitOps repo in a real VS Code', { timeout: 10 * 60
 
   before(async () => {
     const cluster = await sharedTestCluster();
-    repo = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'gitops-lens-e2e-example-')), 'gitops-repo');
+    repo = path.join(tempDir('gitops-lens-e2e-example-'), 'gitops-repo');
     await fs.cp(EXAMPLE, repo, { recursive: true });
     await gitInitCommit(repo, 'example GitOps repository');
     vs = await launchVSCode({ workspace: repo, extensionDir: extensionDir(), bridge: true, trust: true, env: { KUBECONFIG: cluster.kubeconfigPath, GITOPS_LENS_STATE_DIR: path.join(repo, '..', 'state') } });

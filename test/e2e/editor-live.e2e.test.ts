@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { clusterClientFromFile } from '../../src/core/cluster';
 import { executeSync, loadDesired, planSync } from '../../src/core/sync';
 import { sharedTestCluster } from '../support/cluster';
+import { tempDir } from '../support/temp';
 import { launchVSCode, type VSCodeSession } from '../support/vscode';
 import { clickDialogButton, extensionDir, kubectl, waitReady, webRepo, type ShownDecorations } from '../editor/e2e-support';
 
@@ -34,7 +35,7 @@ describe('editor: live drift, diff, revert and sync in a real VS Code', { timeou
     const cluster = await sharedTestCluster();
     kubeconfig = cluster.kubeconfigPath;
     repo = await webRepo({}, { ns, api: true });
-    stateDir = await fs.mkdtemp(path.join(repo, '..', 'gitops-lens-state-'));
+    stateDir = tempDir('gitops-lens-state-');
     // What a previous sync would have left: web synced by GitOps Lens (the core, outside the editor), api not at all.
     const client = clusterClientFromFile(kubeconfig, 'admin');
     try {

@@ -2,16 +2,16 @@
 // the real extension host, and the harness can drive the UI and query the vscode API.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gitInitCommit } from '../../scripts/vscode/code-server.mjs';
 import { EXTENSION_ID, extensionDir } from '../editor/e2e-support';
 import { deployment, kustomization } from '../support/manifests';
 import { launchVSCode, type VSCodeSession } from '../support/vscode';
+import { tempDir } from '../support/temp';
 
 async function kustomizeRepo(): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gitops-lens-smoke-'));
+  const dir = tempDir('gitops-lens-smoke-');
   await fs.writeFile(path.join(dir, 'kustomization.yaml'), kustomization({ resources: ['deployment.yaml'] }));
   await fs.writeFile(path.join(dir, 'deployment.yaml'), deployment({ name: 'web', namespace: 'default', replicas: 2, image: 'nginx:1.27' }));
   await gitInitCommit(dir);

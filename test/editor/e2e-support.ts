@@ -3,11 +3,11 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { findRepoRoot, gitInitCommit } from '../../scripts/vscode/code-server.mjs';
 import type { VSCodeSession } from '../support/vscode';
+import { tempDir } from '../support/temp';
 
 export const EXTENSION_ID = 'gitops-lens.gitops-lens';
 const exec = promisify(execFile);
@@ -78,7 +78,7 @@ export async function clickDialogButton(vs: VSCodeSession, label: string | RegEx
 export interface ShownDecorations { at: number; items: { kind: 'resource' | 'field'; line: number; text: string; status?: string; hover?: string }[] }
 
 export async function writeRepo(files: Record<string, string>, prefix = 'gitops-lens-e2e-repo-'): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
+  const dir = tempDir(prefix);
   for (const [rel, text] of Object.entries(files)) {
     await fs.mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
     await fs.writeFile(path.join(dir, rel), text);

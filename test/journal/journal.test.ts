@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appendJournal, deliveryFigures, journalPath, readJournal, type JournalEntry } from '../../src/core/journal';
+import { tempDir } from '../support/temp';
 
 const at = (min: number) => new Date(Date.UTC(2026, 0, 1, 12, min)).toISOString();
 function entry(p: Partial<JournalEntry>): JournalEntry {
@@ -19,7 +20,7 @@ test('journal lives outside the working tree, under XDG_STATE_HOME, overridable'
 });
 
 test('append and read: newest first, filters, unreadable lines counted, concurrent appends never interleave', async () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'journal-')), 'j.jsonl');
+  const path = join(tempDir('journal-'), 'j.jsonl');
   await Promise.all(Array.from({ length: 200 }, (_, i) => appendJournal(path, entry({ time: at(i % 60), app: i % 2 ? 'kustomize/web' : 'argocd/argocd/api', message: 'x'.repeat(2000) }))));
   appendFileSync(path, '{"truncated": \n');
   assert.equal(readFileSync(path, 'utf8').trimEnd().split('\n').length, 201);

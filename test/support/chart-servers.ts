@@ -2,12 +2,12 @@
 // (`helm package` + `helm repo index`, served over HTTP with basic auth) and an OCI registry
 // (the `registry` server of distribution/distribution, charts pushed with `helm push`).
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, get, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { dirname, join, normalize } from 'node:path';
 import { promisify } from 'node:util';
 import { toolPath } from './tools';
+import { tempDir } from './temp';
 
 const exec = promisify(execFile);
 
@@ -23,7 +23,7 @@ export async function helm(args: string[], env: NodeJS.ProcessEnv, cwd?: string)
 
 /** Writes a chart folder from `files` (relative paths) and packages it into `outDir`; returns the .tgz path. */
 export async function packageChart(files: Record<string, string>, outDir: string, env: NodeJS.ProcessEnv): Promise<string> {
-  const src = mkdtempSync(join(tmpdir(), 'gitops-lens-chartsrc-'));
+  const src = tempDir('gitops-lens-chartsrc-');
   try {
     for (const [rel, text] of Object.entries(files)) {
       mkdirSync(dirname(join(src, rel)), { recursive: true });
@@ -84,7 +84,7 @@ async function freePort(): Promise<number> {
 /** The distribution registry on 127.0.0.1 (plain HTTP), storage in a temporary folder. */
 export async function startRegistry(): Promise<RunningServer & { host: string }> {
   const bin = await toolPath('registry');
-  const dir = mkdtempSync(join(tmpdir(), 'gitops-lens-registry-'));
+  const dir = tempDir('gitops-lens-registry-');
   const port = await freePort();
   writeFileSync(join(dir, 'config.yml'), `version: 0.1
 log:

@@ -2,10 +2,10 @@
 // Flux, plain kustomize) plus one with broken inputs. Tests assert against facts written
 // here (names, values, line numbers), never against a copy of the tool's output.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Toolchain } from '../../src/core/render';
+import { removeTemp, tempDir } from './temp';
 import { toolPath } from './tools';
 import { argoApplication, configMap, deployment, kustomization, replicasPatch, service } from './manifests';
 
@@ -27,7 +27,7 @@ function git(root: string, ...args: string[]): void {
 
 /** `git init` + files + `origin` remote + one commit. */
 export function makeRepo(name: string, files: Files): FixtureRepo {
-  const root = mkdtempSync(join(tmpdir(), `gitops-lens-${name}-`));
+  const root = tempDir(`gitops-lens-${name}-`);
   const url = `https://github.com/example/${name}.git`;
   const write = (rel: string, text: string) => {
     const p = join(root, rel);
@@ -43,13 +43,13 @@ export function makeRepo(name: string, files: Files): FixtureRepo {
     root, url, write,
     path: (rel) => join(root, rel),
     read: (rel) => readFileSync(join(root, rel), 'utf8'),
-    cleanup: () => rmSync(root, { recursive: true, force: true }),
+    cleanup: () => removeTemp(root),
   };
 }
 
 /** A kubeconfig file with one context per entry (cluster and user of the same name). */
 export function writeKubeconfig(contexts: { name: string; server: string; namespace?: string }[], current?: string): { file: string; cleanup(): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'gitops-lens-kubeconfig-'));
+  const dir = tempDir('gitops-lens-kubeconfig-');
   const file = join(dir, 'config');
   const lines = ['apiVersion: v1', 'kind: Config', `current-context: ${current ?? contexts[0]?.name ?? '""'}`, 'clusters:'];
   for (const c of contexts) lines.push(`- name: ${c.name}`, '  cluster:', `    server: ${c.server}`, '    insecure-skip-tls-verify: true');
@@ -58,7 +58,7 @@ export function writeKubeconfig(contexts: { name: string; server: string; namesp
   lines.push('contexts:');
   for (const c of contexts) lines.push(`- name: ${c.name}`, '  context:', `    cluster: ${c.name}`, `    user: ${c.name}`, ...(c.namespace ? [`    namespace: ${c.namespace}`] : []));
   writeFileSync(file, lines.join('\n') + '\n');
-  return { file, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return { file, cleanup: () => removeTemp(dir) };
 }
 
 /** The real helm and standalone kustomize (built by ensure-tools.sh); kubectl from PATH. */

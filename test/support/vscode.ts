@@ -22,6 +22,7 @@ import {
   startCodeServer,
   type CodeServerProcess,
 } from '../../scripts/vscode/code-server.mjs';
+import { tempDir } from './temp';
 
 export interface LaunchOptions {
   /** Folder to open (absolute or relative to cwd). */
@@ -136,7 +137,8 @@ export async function launchVSCode(opts: LaunchOptions): Promise<VSCodeSession> 
   const launcher = await ensureCodeServer();
   const ensureMs = Date.now() - t0;
 
-  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'gitops-lens-e2e-'));
+  // Kept folders (GITOPS_LENS_E2E_KEEP) are for reading after the run: not registered for removal.
+  const root = keep ? await fs.mkdtemp(path.join(os.tmpdir(), 'gitops-lens-e2e-')) : tempDir('gitops-lens-e2e-');
   const userDataDir = path.join(root, 'user-data');
   const extensionsDir = path.join(root, 'extensions');
   const bridgeDir = path.join(root, 'bridge');

@@ -1,19 +1,19 @@
 // The user's kubeconfig and its current context are never modified, whatever context an app uses.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { runCliCaptured } from '../support/cli';
 import { sharedTestCluster, type SharedCluster } from '../support/cluster';
 import { appConfig, configMap, makeRepo, removeRepo, stateDirFor, uniq } from './support';
+import { tempDir } from '../support/temp';
 
 let cluster: SharedCluster;
 let dir: string;
 before(async () => {
   cluster = await sharedTestCluster();
-  dir = mkdtempSync(join(tmpdir(), 'gitops-lens-kubeconfig-'));
+  dir = tempDir('gitops-lens-kubeconfig-');
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -5,8 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { clusterClientFromFile, LiveCache, type ClusterClient } from '../../src/core/cluster';
@@ -15,6 +14,7 @@ import { resourceKey } from '../../src/core/manifest';
 import { executeSync, loadDesired, planSync, revisionDiff } from '../../src/core/sync';
 import { sharedTestCluster } from '../support/cluster';
 import { commitAll, configMap, makeRepo, removeRepo, stateDirFor, uniq, writeFiles } from './support';
+import { tempDir } from '../support/temp';
 
 let admin: ClusterClient;
 let adminKubeconfig: string;
@@ -33,7 +33,7 @@ after(async () => {
 function kubeconfigWithNamespace(namespace: string): string {
   const kc = new KubeConfig();
   kc.loadFromFile(adminKubeconfig);
-  const dir = mkdtempSync(join(tmpdir(), 'gitops-lens-placement-kc-'));
+  const dir = tempDir('gitops-lens-placement-kc-');
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const ctx = kc.getCurrentContext();
   kc.loadFromOptions({ clusters: kc.clusters, users: kc.users, contexts: kc.contexts.map((c) => (c.name === ctx ? { ...c, namespace } : c)), currentContext: ctx });

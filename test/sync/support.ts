@@ -1,9 +1,9 @@
 // Throwaway Git repositories for sync/revert tests: real `git`, real commits.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { removeTemp, tempDir } from '../support/temp';
 
 export function gitIn(root: string, ...args: string[]): string {
   return execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_DATE: undefined, GIT_COMMITTER_DATE: undefined } as NodeJS.ProcessEnv });
@@ -11,7 +11,7 @@ export function gitIn(root: string, ...args: string[]): string {
 
 /** A new repo with the files committed as one commit; returns its root. */
 export function makeRepo(files: Record<string, string>, message = 'initial'): string {
-  const root = mkdtempSync(join(tmpdir(), 'gitops-lens-sync-repo-'));
+  const root = tempDir('gitops-lens-sync-repo-');
   gitIn(root, 'init', '-q', '-b', 'main');
   gitIn(root, 'config', 'user.name', 'Test User');
   gitIn(root, 'config', 'user.email', 'test@example.com');
@@ -37,7 +37,7 @@ export function commitAll(root: string, message: string): string {
 }
 
 export function removeRepo(root: string): void {
-  rmSync(root, { recursive: true, force: true });
+  removeTemp(root);
 }
 
 /** A DNS-safe unique suffix so tests sharing one cluster never collide. */
@@ -59,5 +59,5 @@ export function configMap(name: string, opts: { namespace?: string; wave?: numbe
 
 /** A private state dir (journal, locks) for one test. */
 export function stateDirFor(): string {
-  return mkdtempSync(join(tmpdir(), 'gitops-lens-state-'));
+  return tempDir('gitops-lens-state-');
 }

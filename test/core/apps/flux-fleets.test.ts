@@ -4,8 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { discoverApps, type Discovery, type GitOpsApp } from '../../../src/core/apps';
 import { renderApp, type RenderResult, type Toolchain } from '../../../src/core/render';
@@ -15,6 +14,7 @@ import { runCliCaptured } from '../../support/cli';
 import { fluxInstanceRepo, homeLabFiles, homeLabRepo, multiTenancyRepo, stagingProductionFiles } from '../../support/flux-fleets';
 import { makeRepo, realTools, type FixtureRepo } from '../../support/repos';
 import { toolPath } from '../../support/tools';
+import { tempDir } from '../../support/temp';
 
 let tools: Toolchain;
 before(async () => (tools = await realTools()));
@@ -196,7 +196,7 @@ describe('FluxInstance repo', () => {
 describe('post-build substitution agrees with Flux\'s own library (fluxcd/pkg/envsubst, built from its Go module)', () => {
   test('expressions real fleets use, and the odd corners', async () => {
     const oracle = await toolPath('flux-envsubst');
-    const dir = mkdtempSync(join(tmpdir(), 'gitops-lens-envsubst-'));
+    const dir = tempDir('gitops-lens-envsubst-');
     try {
       const vars = { APP: 'plex', EMPTY: '', HOST: 'a.b.example.com', N: '3' };
       writeFileSync(join(dir, 'vars.json'), JSON.stringify(vars));

@@ -5,8 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { GitOpsApp } from '../../../src/core/apps';
@@ -15,6 +14,7 @@ import { kindScope, placeResource, prepareDesired } from '../../../src/core/plac
 import { resourceIdOf, type KubeObject } from '../../../src/core/manifest';
 import type { RenderedResource } from '../../../src/core/render';
 import { toolPath } from '../../support/tools';
+import { tempDir } from '../../support/temp';
 
 function app(over: Partial<GitOpsApp>): GitOpsApp {
   return {
@@ -48,7 +48,7 @@ test('no destination namespace: the context namespace, else `default` (kubectl\'
 
 test('Flux Kustomization targetNamespace overrides every namespaced object, as kustomize\'s namespace transformer does', async () => {
   // The oracle: real kustomize with `namespace:` set, which is how kustomize-controller applies targetNamespace.
-  const dir = mkdtempSync(join(tmpdir(), 'gitops-lens-placement-'));
+  const dir = tempDir('gitops-lens-placement-');
   try {
     writeFileSync(join(dir, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: other\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: d\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: r\n');
     writeFileSync(join(dir, 'kustomization.yaml'), 'namespace: tgt\nresources:\n- cm.yaml\n');

@@ -1,13 +1,13 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import assert from 'node:assert/strict';
+import { tempDir } from '../../support/temp';
 import { deployment, PROBES_AND_REQUESTS } from '../../support/manifests';
 import { Linter, loadLintConfig, readManifestFile, findYamlFiles, type Finding, type LintOptions } from '../../../src/core/policy';
 
 /** A temp repo with the given files (path → content). */
 export function makeRepo(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'gitops-lens-policy-'));
+  const root = tempDir('gitops-lens-policy-');
   for (const [p, text] of Object.entries(files)) {
     mkdirSync(dirname(join(root, p)), { recursive: true });
     writeFileSync(join(root, p), text);

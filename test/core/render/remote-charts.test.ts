@@ -6,7 +6,6 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
@@ -18,6 +17,7 @@ import type { KubeObject } from '../../../src/core/manifest';
 import { helm, isolatedHelmEnv, packageChart, pushChart, serveChartRepo, startRegistry, type RunningServer } from '../../support/chart-servers';
 import { makeRepo, realTools, type FixtureRepo } from '../../support/repos';
 import { toolPath } from '../../support/tools';
+import { tempDir } from '../../support/temp';
 
 const exec = promisify(execFile);
 const AUTH = { username: 'fleet', password: 's3cret-fleet' };
@@ -182,9 +182,9 @@ describe('Argo CD fleet with remote charts (HTTP repository with basic auth, OCI
   let userEnv: NodeJS.ProcessEnv;
 
   before(async () => {
-    helmHome = mkdtempSync(join(tmpdir(), 'gitops-lens-helmhome-'));
-    cacheDir = mkdtempSync(join(tmpdir(), 'gitops-lens-cache-'));
-    oracleDir = mkdtempSync(join(tmpdir(), 'gitops-lens-oracle-'));
+    helmHome = tempDir('gitops-lens-helmhome-');
+    cacheDir = tempDir('gitops-lens-cache-');
+    oracleDir = tempDir('gitops-lens-oracle-');
     userEnv = isolatedHelmEnv(helmHome);
     const served = join(helmHome, 'served');
     mkdirSync(served);

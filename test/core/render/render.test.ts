@@ -1,14 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { childApps, discoverApps, type Discovery, type GitOpsApp } from '../../../src/core/apps';
 import { loadKubeconfig, type ContextInfo } from '../../../src/core/cluster/kubeconfig';
 import { describeId, type KubeObject } from '../../../src/core/manifest';
 import { renderApp, type RenderedResource, type RenderResult, type Toolchain } from '../../../src/core/render';
 import { loadRepo, type RepoSnapshot } from '../../../src/core/repo/scan';
 import { argoRepo, brokenRepo, fixtureContexts, fluxRepo, kustomizeRepo, realTools, writeKubeconfig, type FixtureRepo } from '../../support/repos';
+import { tempDir } from '../../support/temp';
 
 let tools: Toolchain;
 let contexts: ContextInfo[];
@@ -106,7 +105,7 @@ describe('Argo CD repo', () => {
     // The fixture names a public host; point it at a closed loopback port so no test leaves the machine.
     const external = app(l, 'argocd/argocd/external');
     const unreachable = { ...external, sources: external.sources.map((s) => ({ ...s, repoURL: 'http://127.0.0.1:9/other-org/elsewhere.git' })) };
-    const cacheDir = mkdtempSync(join(tmpdir(), 'gitops-lens-cache-'));
+    const cacheDir = tempDir('gitops-lens-cache-');
     try {
       const res = await renderApp(unreachable, l.repo, { ...tools, cacheDir });
       assert.equal(res.ok, false);

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadRepo } from '../../../src/core/repo/scan';
 import { argoRepo, kustomizeRepo } from '../../support/repos';
+import { tempDir } from '../../support/temp';
 
 test('loadRepo: normalized remote, roles by place, kustomization and chart folders', async () => {
   const r = argoRepo();
@@ -48,7 +48,7 @@ test('loadRepo: untracked files count, ignored ones and .git do not; unsaved con
 });
 
 test('loadRepo: a folder that is not a git repo is walked; no remotes', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'gitops-lens-nogit-'));
+  const root = tempDir('gitops-lens-nogit-');
   try {
     mkdirSync(join(root, 'a'));
     writeFileSync(join(root, 'a', 'kustomization.yaml'), 'resources: []\n');
@@ -64,7 +64,7 @@ test('loadRepo: a folder that is not a git repo is walked; no remotes', async ()
 });
 
 test('loadRepo noExec (Restricted Mode): a hostile git config runs nothing; files and remotes are still read', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'gitops-lens-hostile-'));
+  const root = tempDir('gitops-lens-hostile-');
   const marker = join(root, '..', `${root.split('/').pop()}-ran`);
   try {
     execFileSync('git', ['init', '-q', root]);
