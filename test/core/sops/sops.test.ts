@@ -5,8 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { discoverApps, type GitOpsApp } from '../../../src/core/apps';
 import { renderApp, type Toolchain } from '../../../src/core/render';
@@ -14,6 +13,7 @@ import { loadRepo } from '../../../src/core/repo/scan';
 import { runCliCaptured } from '../../support/cli';
 import { homeLabFiles } from '../../support/flux-fleets';
 import { makeRepo, realTools, type FixtureRepo } from '../../support/repos';
+import { tempDir } from '../../support/temp';
 import { toolPath } from '../../support/tools';
 
 const PLAINTEXT = 'hunter2-correct-horse';
@@ -51,7 +51,7 @@ before(async () => {
   tools = await realTools();
   sops = await toolPath('sops');
   const keygen = await toolPath('age-keygen');
-  keyDir = mkdtempSync(join(tmpdir(), 'gitops-lens-age-'));
+  keyDir = tempDir('gitops-lens-age-');
   keyFile = join(keyDir, 'keys.txt');
   execFileSync(keygen, ['-o', keyFile], { stdio: 'pipe' });
   const recipient = execFileSync(keygen, ['-y', keyFile], { encoding: 'utf8' }).trim();
@@ -105,7 +105,7 @@ describe('SOPS-encrypted Secret in a home-lab fleet', () => {
   test('with sops and the age key: decrypted in memory for drift, never written to disk', async () => {
     const { app, repo } = await atuin();
     // Every temporary file of the render goes to a folder of its own, looked through afterwards.
-    const scratch = mkdtempSync(join(tmpdir(), 'gitops-lens-scratch-'));
+    const scratch = tempDir('gitops-lens-scratch-');
     const saved = process.env.TMPDIR;
     process.env.TMPDIR = scratch;
     try {
