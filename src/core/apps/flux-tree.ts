@@ -10,7 +10,7 @@
  *    kustomization file is taken whole as one entry.
  * Files named as patches are not resources and are not listed.
  */
-import { dirname, join, resolve, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { documentValueOf } from '../manifest/parse';
 import type { RepoSnapshot } from '../repo/scan';
 import { KUSTOMIZATION_FILES } from '../repo/roles';
@@ -33,7 +33,7 @@ function kustomizationOf(repo: RepoSnapshot, dir: string): Record<string, unknow
 }
 
 /** Files applied by a Kustomization whose `spec.path` is `dir` (absolute, in the repo). */
-export function includedFiles(repo: RepoSnapshot, dir: string, targetNamespace?: string): IncludedFile[] {
+export function includedFiles(repo: RepoSnapshot, dir: string, targetNamespace?: string, excluded: (file: string) => boolean = () => false): IncludedFile[] {
   const out = new Map<string, string | undefined>();
   const seen = new Set<string>();
   const walk = (d: string, outerNs: string | undefined, top: boolean): void => {
@@ -54,6 +54,7 @@ export function includedFiles(repo: RepoSnapshot, dir: string, targetNamespace?:
     }
   };
   const add = (f: string, ns: string | undefined) => {
+    if (excluded(f)) return; // not in the source's artifact (.sourceignore, spec.ignore)
     if (!out.has(f) || (out.get(f) === undefined && ns !== undefined)) out.set(f, ns);
   };
   // kustomize-controller's generated kustomization: YAML files, and whole sub-kustomizations.
@@ -74,9 +75,4 @@ export function includedFiles(repo: RepoSnapshot, dir: string, targetNamespace?:
 
 function hasFilesUnder(repo: RepoSnapshot, dir: string): boolean {
   return repo.files.some((f) => f.file.startsWith(dir + sep)) || repo.kustomizationDirs.has(dir);
-}
-
-/** The folder of a file, for messages and entry points. */
-export function folderOf(file: string): string {
-  return dirname(file);
 }

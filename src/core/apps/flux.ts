@@ -16,6 +16,7 @@ import { KUSTOMIZATION_FILES } from '../repo/roles';
 import { arr, declarationOf, isDir, obj, problemAt, repoPath, str, type DeclContext } from './declare';
 import { readRepoConfig, type RepoConfig } from './config';
 import { includedFiles } from './flux-tree';
+import { artifactExcludes, sourceignoreFiles } from './flux-ignore';
 import { artifactFiles, checkedOutBranch, FLUX_SOURCE_GROUP, resolveFluxSource, type Found, type ResolvedSource, type SourceContext } from './flux-sources';
 import type { AppProblem, AppSource, FluxBuildOptions, GitOpsApp } from './types';
 
@@ -92,7 +93,8 @@ export function discoverFluxApps(repo: RepoSnapshot, config: RepoConfig, repoIdx
   const selfIncluding = new Set<string>();
   for (const p of provisional) {
     if (p.kind !== 'Kustomization') continue;
-    const t = treeOf(repo, sc, p, p.namespace ?? 'flux-system');
+    // A declaration under a Kustomization's path that the artifact leaves out is no root either: Flux never applies it.
+    const t = treeOf(repo, sc, p, p.namespace ?? 'flux-system', false);
     for (const f of t?.files ?? []) {
       for (const d of repo.byPath.get(f.file)?.documents ?? []) {
         const k = `${f.file}#${d.index}`;
@@ -149,7 +151,8 @@ export function discoverFluxApps(repo: RepoSnapshot, config: RepoConfig, repoIdx
   run();
   // Declarations only reachable through a cycle of Kustomizations: list them from their own folder.
   for (const d of decls) {
-    if (reached.has(docKey(d.found))) continue;
+    // Left out of an artifact (ignore rules) by a Kustomization that was reached: Flux never applies it.
+    if (reached.has(docKey(d.found)) || (includedBy.get(docKey(d.found)) ?? []).some((k) => reached.has(k))) continue;
     queue.push({ ...d, namespace: declaredNs(d.found) ?? 'flux-system', entry: rel(repo, dirname(d.found.file.file)) });
     run();
   }
@@ -180,7 +183,7 @@ export function fluxAppFromObject(repo: RepoSnapshot, app: GitOpsApp, object: Ku
 }
 
 /** Files a Kustomization applies from this working tree (or from an ExternalArtifact's copies). */
-function treeOf(repo: RepoSnapshot, sc: SourceContext, p: Placed, ns: string): { files: { file: string; namespace?: string }[] } | undefined {
+function treeOf(repo: RepoSnapshot, sc: SourceContext, p: Placed, ns: string, applyIgnore = true): { files: { file: string; namespace?: string }[] } | undefined {
   const spec = p.synthetic ? { path: p.synthetic.path, sourceRef: { kind: 'GitRepository', name: p.synthetic.sourceName } } : obj(p.found.doc.object?.spec);
   const path = str(spec.path) ?? './';
   const src = resolveFluxSource(sc, obj(spec.sourceRef), ns, !!repoPath(repo, path) && isDir(repoPath(repo, path)!));
@@ -193,7 +196,19 @@ function treeOf(repo: RepoSnapshot, sc: SourceContext, p: Placed, ns: string): {
   }
   const dir = repoPath({ ...repo, root: src.root }, path);
   if (!dir || !isDir(dir)) return undefined;
-  return { files: includedFiles(repo, dir, target) };
+  return { files: includedFiles(repo, dir, target, applyIgnore ? excludesOf(repo, src.root, src.ignore) : undefined) };
+}
+
+const excludeCache = new WeakMap<RepoSnapshot, Map<string, (f: string) => boolean>>();
+
+/** What source-controller leaves out of the artifact of this source (cached per repo snapshot). */
+function excludesOf(repo: RepoSnapshot, root: string, specIgnore: string | undefined): (f: string) => boolean {
+  let m = excludeCache.get(repo);
+  if (!m) excludeCache.set(repo, (m = new Map()));
+  const key = `${root}\0${specIgnore ?? ''}`;
+  let fn = m.get(key);
+  if (!fn) m.set(key, (fn = artifactExcludes(root, sourceignoreFiles(root, repo.files.map((f) => f.file)), specIgnore)));
+  return fn;
 }
 
 /** The files of an ExternalArtifact as a repo snapshot of its own (paths as in the artifact). */

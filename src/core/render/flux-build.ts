@@ -19,14 +19,14 @@ const REMOTE = /^[a-z]+:\/\/|^git@|^github\.com\//i;
 type K = Record<string, unknown>;
 
 /** The kustomization kustomize-controller builds for `dir`, written for a folder at `at`. */
-export async function fluxKustomization(dir: string, build: FluxBuildOptions | undefined, at: string): Promise<{ kustomization: K; kfile?: string }> {
+export async function fluxKustomization(dir: string, build: FluxBuildOptions | undefined, at: string, excluded: (file: string) => boolean = () => false): Promise<{ kustomization: K; kfile?: string }> {
   const kfile = kustomizationFile(dir);
   let k: K;
   if (kfile) {
     const parsed: unknown = parseYaml(await readFile(kfile, 'utf8'));
     k = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? { ...(parsed as K) } : {};
   } else {
-    k = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', ...(await generatedResources(dir)) };
+    k = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', ...(await generatedResources(dir, excluded)) };
   }
   rewritePaths(k, dir, at);
   const rel = (p: string) => relative(at, resolve(dir, p)) || '.';
@@ -77,7 +77,7 @@ function mergeImages(existing: K[], add: K[]): K[] {
  * kustomize-controller's generated kustomization (scanManifests): every `.yaml`/`.yml` below
  * `dir`, a sub-folder holding a kustomization file taken whole; an empty folder builds nothing.
  */
-async function generatedResources(dir: string): Promise<K> {
+async function generatedResources(dir: string, excluded: (file: string) => boolean): Promise<K> {
   const resources: string[] = [];
   const walk = async (d: string): Promise<void> => {
     const entries = (await readdir(d, { withFileTypes: true }).catch(() => [])).sort((a, b) => (a.name < b.name ? -1 : 1));
@@ -86,7 +86,7 @@ async function generatedResources(dir: string): Promise<K> {
       if (e.isDirectory()) {
         if (KUSTOMIZATION_FILES.some((f) => existsSync(join(p, f)))) resources.push(p);
         else await walk(p);
-      } else if (/\.ya?ml$/.test(e.name)) resources.push(p);
+      } else if (/\.ya?ml$/.test(e.name) && !excluded(p)) resources.push(p);
     }
   };
   await walk(dir);

@@ -15,6 +15,7 @@ import { dirname, join, relative } from 'node:path';
 import { stringify } from 'yaml';
 import { discoverApps } from '../apps/discover';
 import { artifactFiles } from '../apps/flux-sources';
+import { artifactExcludes, sourceignoreFiles } from '../apps/flux-ignore';
 import { fluxAppFromObject } from '../apps/flux';
 import type { AppSource, GitOpsApp } from '../apps/types';
 import { exportRevision } from '../git/history';
@@ -120,6 +121,11 @@ async function listAll(dir: string): Promise<string[]> {
   };
   await walk(dir);
   return out;
+}
+
+/** Files of the working tree that source-controller leaves out of this source's artifact. */
+export function fluxArtifactExcludes(repo: RepoSnapshot, src: AppSource): (file: string) => boolean {
+  return artifactExcludes(repo.root, sourceignoreFiles(repo.root, repo.files.map((f) => f.file)), src.ignore);
 }
 
 /** Input files of a Flux Kustomization build: the kustomization tree, its components, or the generated listing. */

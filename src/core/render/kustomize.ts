@@ -87,7 +87,7 @@ export interface KustomizeBuild { objects: KubeObject[]; origins: Map<KubeObject
  * `kustomize build` (else `kubectl kustomize`) through a temporary overlay outside the repo
  * that asks for origin annotations and carries Argo CD / Flux options (prefix, images, namespace).
  */
-export async function buildKustomization(dir: string, opts: KustomizeOptions | undefined, tools: Toolchain, signal?: AbortSignal, flux?: FluxBuildOptions): Promise<KustomizeBuild> {
+export async function buildKustomization(dir: string, opts: KustomizeOptions | undefined, tools: Toolchain, signal?: AbortSignal, flux?: FluxBuildOptions, fluxExcluded?: (file: string) => boolean): Promise<KustomizeBuild> {
   const overlay = await mkdtemp(join(tmpdir(), 'gitops-lens-kz-'));
   let staged: StagedKustomization | undefined;
   try {
@@ -97,7 +97,7 @@ export async function buildKustomization(dir: string, opts: KustomizeOptions | u
     let k: Record<string, unknown>;
     // A Flux Kustomization edits the path's own kustomization (see flux-build); others get a wrapping overlay.
     let ownKfile: string | undefined;
-    if (flux) ({ kustomization: k, kfile: ownKfile } = await fluxKustomization(dir, flux, overlay));
+    if (flux) ({ kustomization: k, kfile: ownKfile } = await fluxKustomization(dir, flux, overlay, fluxExcluded));
     else {
       k = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [relative(overlay, staged?.dir ?? dir)], buildMetadata: ['originAnnotations'] };
       if (opts?.namePrefix) k.namePrefix = opts.namePrefix;

@@ -16,7 +16,7 @@ import { prepareSources, type PreparedSource } from './sources';
 import { buildKustomization, kustomizeInputs, type KustomizeOrigin } from './kustomize';
 import { kustomizationFile } from '../repo/roles';
 import { documentValueOf } from '../manifest/parse';
-import { afterFluxBuild, afterHelmRelease, effectiveApp, fluxKustomizeInputs, materializeSource, parentOf } from './flux';
+import { afterFluxBuild, afterHelmRelease, effectiveApp, fluxArtifactExcludes, fluxKustomizeInputs, materializeSource, parentOf } from './flux';
 import { artifactFiles } from '../apps/flux-sources';
 import { openSops } from './sops';
 import type { SopsOptions } from '../sops';
@@ -227,7 +227,7 @@ async function renderSource(p: PreparedSource, app: GitOpsApp, repo: RepoSnapsho
     const origin = app.declaredIn ? { ...app.declaredIn, via: 'identity' as const } : undefined;
     return r.objects.map((o) => ({ object: o, id: resourceIdOf(o), origin }));
   }
-  if (src.renderer === 'kustomize') return kustomizeResources(dir, src, repo, tools, opts, problems, app.kind === 'flux-kustomization' ? app.flux?.build ?? NO_FLUX_BUILD : undefined);
+  if (src.renderer === 'kustomize') return kustomizeResources(dir, src, repo, tools, opts, problems, app.kind === 'flux-kustomization' ? app.flux?.build ?? NO_FLUX_BUILD : undefined, app.kind === 'flux-kustomization' && !src.archive ? fluxArtifactExcludes(repo, src) : undefined);
   if (argoDirectory(app, src)) {
     const listing = await listArgoDirectory(dir, src.directory);
     const r = await renderFiles(listing.manifests, opts.overrides);
@@ -248,8 +248,8 @@ async function renderSource(p: PreparedSource, app: GitOpsApp, repo: RepoSnapsho
 
 const NO_FLUX_BUILD: FluxBuildOptions = { patches: [], images: [], components: [], ignoreMissingComponents: false };
 
-async function kustomizeResources(dir: string, src: AppSource, repo: RepoSnapshot, tools: Toolchain, opts: RenderOptions, problems: RenderProblem[], flux?: FluxBuildOptions): Promise<RenderedResource[]> {
-  const b = await buildKustomization(dir, src.kustomize, tools, opts.signal, flux);
+async function kustomizeResources(dir: string, src: AppSource, repo: RepoSnapshot, tools: Toolchain, opts: RenderOptions, problems: RenderProblem[], flux?: FluxBuildOptions, fluxExcluded?: (file: string) => boolean): Promise<RenderedResource[]> {
+  const b = await buildKustomization(dir, src.kustomize, tools, opts.signal, flux, fluxExcluded);
   problems.push(...b.problems);
   const files = new Map<string, ManifestFile>();
   const fileOf = async (f: string) => {

@@ -303,3 +303,59 @@ spec:
     }
   });
 });
+
+describe('GitRepository spec.ignore and .sourceignore decide what is in the artifact', () => {
+  const files = (ignore: string | undefined) => ({
+    'clusters/main/flux-system/gotk-sync.yaml': `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 1m
+  url: https://github.com/example/ignored
+  ref:
+    branch: main${ignore ? `\n  ignore: |\n${ignore.split('\n').map((l) => `    ${l}`).join('\n')}` : ''}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./clusters/main
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`,
+    'clusters/main/apps.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./apps\n  prune: true\n  targetNamespace: apps\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n',
+    'clusters/main/draft-release.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: draft\n  namespace: flux-system\nspec:\n  chartRef:\n    kind: OCIRepository\n    name: draft\n',
+    'apps/web.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n',
+    'apps/experiments/try.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: experiment\n',
+    'apps/.sourceignore': 'experiments/\n',
+  });
+
+  test('spec.ignore and a nested .sourceignore leave files out of the tree and the build', async () => {
+    const l = await load(makeRepo('ignored', files('/clusters/main/draft-release.yaml')));
+    try {
+      assert.deepEqual(l.d.apps.map((a) => a.id).sort(), ['flux/clusters/main/ks/flux-system/apps', 'flux/clusters/main/ks/flux-system/flux-system'], 'the ignored HelmRelease is not applied by anything');
+      const res = await renderApp(app(l, 'flux/clusters/main/ks/flux-system/apps'), l.repo, tools);
+      assert.deepEqual(kinds(res), ['ConfigMap apps/web'], 'apps/experiments is in .sourceignore');
+    } finally {
+      l.r.cleanup();
+    }
+  });
+
+  test('without spec.ignore the same .sourceignore still applies', async () => {
+    const l = await load(makeRepo('ignored2', files(undefined)));
+    try {
+      assert.ok(l.d.apps.some((a) => a.id === 'flux/clusters/main/hr/flux-system/draft'));
+      const res = await renderApp(app(l, 'flux/clusters/main/ks/flux-system/apps'), l.repo, tools);
+      assert.deepEqual(kinds(res), ['ConfigMap apps/web']);
+    } finally {
+      l.r.cleanup();
+    }
+  });
+});
