@@ -5,8 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { discoverApps, type GitOpsApp } from '../../../src/core/apps';
@@ -14,6 +13,7 @@ import type { KubeObject } from '../../../src/core/manifest';
 import { renderApp, type Toolchain } from '../../../src/core/render';
 import { loadRepo, type RepoSnapshot } from '../../../src/core/repo/scan';
 import { makeRepo, realTools, type FixtureRepo } from '../../support/repos';
+import { tempDir } from '../../support/temp';
 
 let tools: Toolchain;
 let r: FixtureRepo;
@@ -166,7 +166,7 @@ describe('Flux Kustomization fields, as kustomize-controller writes them into th
     const res = await renderApp(byId('flux/clusters/main/ks/flux-system/web'), repo, tools);
     assert.deepEqual(res.problems, []);
     // The oracle: a copy of the folders with the fields written in place by hand, built by kustomize.
-    const dir = mkdtempSync(join(tmpdir(), 'gitops-lens-oracle-'));
+    const dir = tempDir('gitops-lens-oracle-');
     try {
       cpSync(r.path('apps'), join(dir, 'apps'), { recursive: true });
       cpSync(r.path('components'), join(dir, 'components'), { recursive: true });
@@ -199,7 +199,7 @@ describe('HelmRelease as helm-controller renders it', () => {
     assert.deepEqual(res.problems, []);
     // The oracle: helm template with the values helm-controller merges (ConfigMap values.yaml, the
     // Secret's domain at targetPath, spec.values over all), written by hand.
-    const dir = mkdtempSync(join(tmpdir(), 'gitops-lens-oracle-'));
+    const dir = tempDir('gitops-lens-oracle-');
     try {
       writeFileSync(join(dir, 'values.yaml'), stringify({ replicas: 4, tier: 'gold', image: { tag: '1.5' }, domain: 'api.example.org' }));
       const out = execFileSync(tools.helm!, ['template', 'backend-api', r.path('charts/api'), '--namespace', 'backend', '--values', join(dir, 'values.yaml')], { encoding: 'utf8' });
