@@ -1,17 +1,19 @@
 // Entry point: wiring only. Every piece observes the workspace model and the live state.
 import * as vscode from 'vscode';
-import { registerBasicCommands, registerContextKeys } from './editor/commands';
+import { basicCommands, registerContextKeys } from './editor/commands';
+import { registerCommandTable, type CommandSpec } from './editor/commandTable';
 import { registerDebugCommands } from './editor/debug';
 import { ModelDiagnostics } from './editor/diagnostics';
 import { DriftCodeLens, DriftDecorations, DriftFileDecorations } from './editor/drift';
 import { registerLint } from './editor/lint';
 import { LiveState } from './editor/live';
-import { registerLiveDocuments } from './editor/liveDocs';
+import { liveDocuments } from './editor/liveDocs';
 import { Log } from './editor/log';
 import { WorkspaceModel } from './editor/model';
 import { Presenter } from './editor/presenter';
-import { registerRevertCommands } from './editor/revert';
-import { registerRevisionCommands } from './editor/revisions';
+import { GitPlanUI } from './editor/gitPlan';
+import { revertCommands } from './editor/revert';
+import { revisionCommands } from './editor/revisions';
 import { SyncCommands } from './editor/sync';
 import { affectsSettings } from './editor/settings';
 import { StatusBar } from './editor/statusBar';
@@ -52,23 +54,37 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     void history.reload();
     model.scheduleRefresh('after a write', 100);
   };
-  const sync = new SyncCommands(model, live, log, afterWrite);
+  const sync = new SyncCommands(model, live, log);
+  const gitPlans = new GitPlanUI(log, afterWrite);
+  const liveDocs = liveDocuments(model, live);
+  const revisions = revisionCommands(model, log);
+  // Every command of package.json but the lint ones (editor/lint.ts), through one wrapper.
+  const commands: CommandSpec[] = [
+    ...basicCommands(model, log),
+    ...sync.commands(),
+    ...revertCommands(model, live, log, sync, gitPlans),
+    ...revisions.commands,
+    ...liveDocs.commands,
+    {
+      id: 'gitopsLens.showSyncHistory', writes: false, needsTrust: false, target: 'none',
+      run: async () => {
+        await history.reload();
+        await vscode.commands.executeCommand('gitopsLens.history.focus');
+      },
+    },
+  ];
   context.subscriptions.push(
     model, live, presenter, apps, appsView, clusters, history, status, decorations,
     vscode.window.registerTreeDataProvider('gitopsLens.clusters', clusters),
     vscode.window.registerTreeDataProvider('gitopsLens.history', history),
     new ModelDiagnostics(model, lint.service),
     registerContextKeys(model, presenter, appsView),
-    ...registerBasicCommands(model, log),
     ...lint.disposables,
-    ...registerLiveDocuments(model, live),
-    ...sync.register(),
-    ...registerRevertCommands(model, live, log, sync, afterWrite),
-    ...registerRevisionCommands(model, log),
-    vscode.commands.registerCommand('gitopsLens.showSyncHistory', async () => {
-      await history.reload();
-      await vscode.commands.executeCommand('gitopsLens.history.focus');
-    }),
+    ...liveDocs.providers,
+    sync.register(),
+    gitPlans.register(),
+    revisions.provider,
+    ...registerCommandTable(commands, { model, live, log, afterWrite }),
     model.onDidChange((c) => { if (c.apps) void history.reload(); }),
     vscode.languages.registerCodeLensProvider({ language: 'yaml', scheme: 'file' }, new DriftCodeLens(model, live, actions)),
     vscode.window.registerFileDecorationProvider(new DriftFileDecorations(model, live)),

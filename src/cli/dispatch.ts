@@ -30,13 +30,21 @@ commands:
   sync <app> [--prune] [--dry-run] [--working-tree [--allow-uncommitted]] [--force]
        [--reconcile] [--wait-lock S] [--timeout S] [--concurrency N] [--context NAME]
                                       server-side apply wave by wave (committed HEAD by default)
-  revert <app> --git [--count N|--commit SHA] | --drift [--resource KEY]
-       | --adopt KEY --path FIELD [--commit-change] | --to REV [--prune]
+  revert <app> --git [--commit SHA] [--whole-commit] [--mainline N] [--confirm-empty N] [--dry-run]
+                                      revert the app's files of the last commit that changed it
+                                      (a new commit; --whole-commit: every file of the commit)
+  revert <app> --adopt KEY --path FIELD [--commit-change] [--dry-run]
+                                      write a live value into its source YAML
+  revert <app> --to REV [--prune] [--dry-run] | --drift [--resource KEY]
+                                      sync the app as REV has it | re-apply HEAD
+  revert --undo                       undo the last Git change revert made here (if nothing moved)
   history [app] [--json] [--limit N]  journal of syncs and delivery figures
 
 plan/sync/revert exit codes: 0 done or nothing to change, 1 plan has changes,
   2 usage or error, 3 refused (dry-run/render failure, controller-managed app without
-  --force, uncommitted changes, another sync running; nothing written), 4 sync failed
+  --force, uncommitted changes, another sync running, a root or merge commit without
+  --mainline, a conflicting revert, an app left empty without --confirm-empty N;
+  nothing written), 4 sync failed
   part-way (see the journal), 130 cancelled
 
 exit codes: 0 ok, 1 findings or drift, 2 usage or error`;

@@ -6,7 +6,8 @@ import { toYaml } from '../core/diff';
 import type { KubeObject } from '../core/manifest';
 import type { LiveState } from './live';
 import type { WorkspaceModel } from './model';
-import { resolveResource, type ResolvedResource } from './resolve';
+import type { CommandSpec } from './commandTable';
+import type { ResolvedResource } from './resolve';
 
 export const LIVE_SCHEME = 'gitops-lens-live';
 export const DESIRED_SCHEME = 'gitops-lens-desired';
@@ -57,27 +58,33 @@ export class ResourceDocuments implements vscode.TextDocumentContentProvider, vs
   }
 }
 
-export function registerLiveDocuments(model: WorkspaceModel, live: LiveState): vscode.Disposable[] {
+export function liveDocuments(model: WorkspaceModel, live: LiveState): { providers: vscode.Disposable[]; commands: CommandSpec[] } {
   const liveDocs = new ResourceDocuments(LIVE_SCHEME, model, live);
   const desiredDocs = new ResourceDocuments(DESIRED_SCHEME, model, live);
   const contextOf = (r: ResolvedResource) => model.contextOf(r.app) ?? 'none';
-  return [
-    liveDocs,
-    desiredDocs,
-    vscode.workspace.registerTextDocumentContentProvider(LIVE_SCHEME, liveDocs),
-    vscode.workspace.registerTextDocumentContentProvider(DESIRED_SCHEME, desiredDocs),
-    vscode.commands.registerCommand('gitopsLens.compareWithLive', async (arg?: unknown) => {
-      const r = await resolveResource(model, live, arg, 'Compare which resource with the cluster?', (d) => d.status !== 'Unknown');
-      if (!r) return;
-      const ctx = contextOf(r);
-      await vscode.commands.executeCommand('vscode.diff', resourceUri(LIVE_SCHEME, r, ctx), resourceUri(DESIRED_SCHEME, r, ctx), `${r.diff.id.kind}/${r.diff.id.name}: live (${ctx}) ↔ Git (rendered)`, { preview: true });
-    }),
-    vscode.commands.registerCommand('gitopsLens.openLiveResource', async (arg?: unknown) => {
-      const r = await resolveResource(model, live, arg, 'Open which live resource?', (d) => d.status !== 'Missing');
-      if (!r) return;
-      const doc = await vscode.workspace.openTextDocument(resourceUri(LIVE_SCHEME, r, contextOf(r)));
-      await vscode.languages.setTextDocumentLanguage(doc, 'yaml');
-      await vscode.window.showTextDocument(doc, { preview: true });
-    }),
-  ];
+  return {
+    providers: [
+      liveDocs,
+      desiredDocs,
+      vscode.workspace.registerTextDocumentContentProvider(LIVE_SCHEME, liveDocs),
+      vscode.workspace.registerTextDocumentContentProvider(DESIRED_SCHEME, desiredDocs),
+    ],
+    commands: [
+      {
+        id: 'gitopsLens.compareWithLive', writes: false, needsTrust: true, target: 'resource', placeHolder: 'Compare which resource with the cluster?', filter: (d) => d.status !== 'Unknown',
+        run: async (r) => {
+          const ctx = contextOf(r);
+          await vscode.commands.executeCommand('vscode.diff', resourceUri(LIVE_SCHEME, r, ctx), resourceUri(DESIRED_SCHEME, r, ctx), `${r.diff.id.kind}/${r.diff.id.name}: live (${ctx}) ↔ Git (rendered)`, { preview: true });
+        },
+      },
+      {
+        id: 'gitopsLens.openLiveResource', writes: false, needsTrust: true, target: 'resource', placeHolder: 'Open which live resource?', filter: (d) => d.status !== 'Missing',
+        run: async (r) => {
+          const doc = await vscode.workspace.openTextDocument(resourceUri(LIVE_SCHEME, r, contextOf(r)));
+          await vscode.languages.setTextDocumentLanguage(doc, 'yaml');
+          await vscode.window.showTextDocument(doc, { preview: true });
+        },
+      },
+    ],
+  };
 }

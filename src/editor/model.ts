@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { dirname, basename } from 'node:path';
 import type { GitOpsApp } from '../core/apps';
 import { RenderCache, renderApp, type RenderResult } from '../core/render';
+import { setGitBinary } from '../core/git/client';
 import { headCommit } from '../core/git/repo';
 import { loadDesired } from '../core/sync';
 import { loadWorkspace, type Workspace } from '../core/workspace';
@@ -49,6 +50,7 @@ export class WorkspaceModel implements vscode.Disposable {
     private readonly log: Log,
   ) {
     this.settings = readSettings(vscode.workspace.isTrusted);
+    setGitBinary(this.settings.gitPath);
     const watch = (glob: string) => {
       const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, glob));
       w.onDidChange((u) => this.fileChanged(u), null, this.disposables);
@@ -122,6 +124,7 @@ export class WorkspaceModel implements vscode.Disposable {
 
   private async load(reason: string): Promise<void> {
     this.settings = readSettings(this.trusted);
+    setGitBinary(this.settings.gitPath);
     const started = Date.now();
     const abort = new AbortController();
     this.abort = abort;

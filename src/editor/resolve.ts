@@ -55,3 +55,25 @@ export async function resolveResource(model: WorkspaceModel, live: LiveState, ar
   const pick = await vscode.window.showQuickPick(all.map((r) => ({ label: describeId(r.diff.id), description: `${r.diff.status} · ${r.app.name}`, r })), { placeHolder, matchOnDescription: true });
   return pick?.r;
 }
+
+/** An app from a tree node, an app id (command links), or by asking. */
+export async function resolveApp(model: WorkspaceModel, arg: unknown, placeHolder = 'App'): Promise<GitOpsApp | undefined> {
+  if (arg && typeof arg === 'object' && 'kind' in arg) {
+    const n = arg as AppsNode;
+    if (n.kind === 'app' || n.kind === 'resource') return n.app;
+  }
+  if (typeof arg === 'string') return model.apps.find((a) => a.id === arg);
+  const active = vscode.window.activeTextEditor?.document.uri.fsPath;
+  const ofFile = active ? model.appsOfFile(active) : [];
+  const candidates = ofFile.length === 1 ? ofFile : model.apps;
+  if (candidates.length === 1 && ofFile.length === 1) return candidates[0];
+  if (!candidates.length) {
+    void vscode.window.showInformationMessage('GitOps Lens: no apps found in this workspace.');
+    return undefined;
+  }
+  const pick = await vscode.window.showQuickPick(
+    candidates.map((a) => ({ label: a.name, description: model.contextOf(a) ?? 'no cluster', detail: a.id, app: a })),
+    { placeHolder, matchOnDetail: true },
+  );
+  return pick?.app;
+}

@@ -3,25 +3,20 @@ import * as vscode from 'vscode';
 import { commitsTouching } from '../core/git/history';
 import { describeId } from '../core/manifest';
 import { revisionDiff } from '../core/sync';
-import { resolveApp } from './commands';
-import { errorMessage, type Log } from './log';
+import type { CommandSpec } from './commandTable';
+import type { Log } from './log';
 import type { WorkspaceModel } from './model';
 
 export const REVDIFF_SCHEME = 'gitops-lens-revdiff';
 
-export function registerRevisionCommands(model: WorkspaceModel, log: Log): vscode.Disposable[] {
+export function revisionCommands(model: WorkspaceModel, log: Log): { provider: vscode.Disposable; commands: CommandSpec[] } {
   const texts = new Map<string, string>();
   let seq = 0;
-  return [
-    vscode.workspace.registerTextDocumentContentProvider(REVDIFF_SCHEME, { provideTextDocumentContent: (uri) => texts.get(uri.query) ?? '' }),
-    vscode.commands.registerCommand('gitopsLens.compareRevisions', async (arg?: unknown) => {
-      if (!model.trusted) {
-        void vscode.window.showWarningMessage('GitOps Lens: rendering is disabled in Restricted Mode.');
-        return undefined;
-      }
-      const app = await resolveApp(model, arg, 'Compare two revisions of which app?');
-      if (!app) return undefined;
-      try {
+  return {
+    provider: vscode.workspace.registerTextDocumentContentProvider(REVDIFF_SCHEME, { provideTextDocumentContent: (uri) => texts.get(uri.query) ?? '' }),
+    commands: [{
+      id: 'gitopsLens.compareRevisions', writes: false, needsTrust: true, target: 'app', placeHolder: 'Compare two revisions of which app?',
+      run: async (app) => {
         const inputs = model.inputsOf(app);
         const commits = await commitsTouching(model.root, inputs, { maxCount: 30 });
         const items = [{ label: 'HEAD', description: 'the branch head', rev: 'HEAD' }, ...commits.map((c) => ({ label: c.shortHash, description: c.subject, detail: `${c.author} · ${c.date}`, rev: c.hash }))];
@@ -40,11 +35,7 @@ export function registerRevisionCommands(model: WorkspaceModel, log: Log): vscod
         await vscode.languages.setTextDocumentLanguage(doc, 'diff');
         await vscode.window.showTextDocument(doc, { preview: true });
         return d;
-      } catch (e) {
-        log.error(`compareRevisions: ${errorMessage(e)}`);
-        void vscode.window.showErrorMessage(`GitOps Lens: ${errorMessage(e)}`);
-        return undefined;
-      }
-    }),
-  ];
+      },
+    }],
+  };
 }

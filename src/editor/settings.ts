@@ -16,6 +16,8 @@ export interface Settings {
   codeLens: boolean;
   driftDecorations: boolean;
   fileDecorations: boolean;
+  /** VS Code's own `git.path` (machine-scoped): the git GitOps Lens runs; undefined = `git` on PATH. */
+  gitPath?: string;
 }
 
 const SECTION = 'gitopsLens';
@@ -40,9 +42,17 @@ export function readSettings(trusted: boolean): Settings {
     codeLens: c.get<boolean>('codeLens.enabled') ?? true,
     driftDecorations: c.get<boolean>('decorations.drift') ?? true,
     fileDecorations: c.get<boolean>('decorations.explorer') ?? true,
+    gitPath: gitPathSetting(),
   };
 }
 
+/** `git.path` may be one path or a list to try in order; the first is used. */
+function gitPathSetting(): string | undefined {
+  const v = vscode.workspace.getConfiguration('git').get<string | string[] | null>('path');
+  const first = Array.isArray(v) ? v[0] : v;
+  return typeof first === 'string' && first.trim() ? first.trim() : undefined;
+}
+
 export function affectsSettings(e: vscode.ConfigurationChangeEvent): boolean {
-  return e.affectsConfiguration(SECTION);
+  return e.affectsConfiguration(SECTION) || e.affectsConfiguration('git.path');
 }

@@ -7,11 +7,10 @@ import { journalPath } from '../core/journal';
 import { describeId } from '../core/manifest';
 import { executeSync, loadDesired, planSync, type SyncPlan, type SyncResult, type SyncTask } from '../core/sync';
 import { normalizedView, toYaml } from '../core/diff';
-import { resolveApp } from './commands';
+import type { CommandSpec } from './commandTable';
 import type { LiveState } from './live';
-import { errorMessage, type Log } from './log';
+import type { Log } from './log';
 import type { WorkspaceModel } from './model';
-import { resolveResource } from './resolve';
 
 export const PLAN_SCHEME = 'gitops-lens-plan';
 
@@ -59,7 +58,7 @@ export function describePlan(plan: SyncPlan): string {
 
 export class SyncCommands {
   readonly docs = new PlanDocuments();
-  constructor(private readonly model: WorkspaceModel, private readonly live: LiveState, private readonly log: Log, private readonly afterWrite: () => void) {}
+  constructor(private readonly model: WorkspaceModel, private readonly live: LiveState, private readonly log: Log) {}
 
   private session(app: GitOpsApp) {
     const ctx = this.model.contextOf(app);
@@ -70,12 +69,6 @@ export class SyncCommands {
   }
 
   private client(app: GitOpsApp) { return this.session(app).client; }
-
-  private guard(): boolean {
-    if (this.model.trusted) return true;
-    void vscode.window.showWarningMessage('GitOps Lens: nothing is written to a cluster in Restricted Mode. Trust the workspace first.');
-    return false;
-  }
 
   /** Plans a sync of the app (or of some of its resources), with progress and cancellation. */
   async plan(app: GitOpsApp, only?: string[], revision?: string): Promise<SyncPlan | undefined> {
@@ -129,7 +122,6 @@ export class SyncCommands {
         },
       }), plan.context);
     });
-    this.afterWrite();
     const counts = ['applied', 'pruned', 'unchanged', 'failed'].map((s) => [s, result.results.filter((r) => r.status === s).length] as const).filter(([, n]) => n).map(([s, n]) => `${n} ${s}`).join(', ');
     // The core's message already counts the tasks; ours only stands in when it has none.
     const text = `${plan.appName} → ${plan.context}: ${result.outcome} — ${result.message || counts || 'nothing to do'} (${(result.durationMs / 1000).toFixed(1)} s)`;
@@ -151,39 +143,38 @@ export class SyncCommands {
     await vscode.commands.executeCommand('vscode.changes', `Preview Sync: ${plan.appName} → ${plan.context} (${plan.revision.label})`, resources);
   }
 
-  register(): vscode.Disposable[] {
-    const run = (name: string, fn: (arg?: unknown) => Promise<unknown>) => vscode.commands.registerCommand(name, async (arg?: unknown) => {
-      if (!this.guard()) return undefined;
-      try {
-        return await fn(arg);
-      } catch (e) {
-        this.log.error(`${name}: ${errorMessage(e)}`);
-        void vscode.window.showErrorMessage(`GitOps Lens: ${errorMessage(e)}`, 'Show Logs').then((a) => a && this.log.show());
-        return undefined;
-      }
-    });
+  register(): vscode.Disposable {
+    return vscode.workspace.registerTextDocumentContentProvider(PLAN_SCHEME, this.docs);
+  }
+
+  commands(): CommandSpec[] {
     return [
-      vscode.workspace.registerTextDocumentContentProvider(PLAN_SCHEME, this.docs),
-      run('gitopsLens.previewSync', async (arg) => {
-        const app = await resolveApp(this.model, arg, 'Preview the sync of which app?');
-        const plan = app && (await this.plan(app));
-        if (!app || !plan) return undefined;
-        if (plan.tasks.some((t) => t.action === 'create' || t.action === 'configure' || t.action === 'prune')) await this.showPlan(plan);
-        const ok = await this.confirm(plan);
-        return ok ? this.execute(plan, ok, app) : undefined;
-      }),
-      run('gitopsLens.syncApp', async (arg) => {
-        const app = await resolveApp(this.model, arg, 'Sync which app?');
-        const plan = app && (await this.plan(app));
-        const ok = plan && (await this.confirm(plan));
-        return app && plan && ok ? this.execute(plan, ok, app) : undefined;
-      }),
-      run('gitopsLens.syncResource', async (arg) => {
-        const r = await resolveResource(this.model, this.live, arg, 'Sync which resource?', (d) => d.status === 'OutOfSync' || d.status === 'Missing');
-        const plan = r && (await this.plan(r.app, [r.diff.key]));
-        const ok = plan && (await this.confirm(plan, 'Sync Resource'));
-        return r && plan && ok ? this.execute(plan, ok, r.app) : undefined;
-      }),
+      {
+        id: 'gitopsLens.previewSync', writes: true, needsTrust: true, target: 'app', placeHolder: 'Preview the sync of which app?',
+        run: async (app) => {
+          const plan = await this.plan(app);
+          if (!plan) return undefined;
+          if (plan.tasks.some((t) => t.action === 'create' || t.action === 'configure' || t.action === 'prune')) await this.showPlan(plan);
+          const ok = await this.confirm(plan);
+          return ok ? this.execute(plan, ok, app) : undefined;
+        },
+      },
+      {
+        id: 'gitopsLens.syncApp', writes: true, needsTrust: true, target: 'app', placeHolder: 'Sync which app?',
+        run: async (app) => {
+          const plan = await this.plan(app);
+          const ok = plan && (await this.confirm(plan));
+          return plan && ok ? this.execute(plan, ok, app) : undefined;
+        },
+      },
+      {
+        id: 'gitopsLens.syncResource', writes: true, needsTrust: true, target: 'resource', placeHolder: 'Sync which resource?', filter: (d) => d.status === 'OutOfSync' || d.status === 'Missing',
+        run: async (r) => {
+          const plan = await this.plan(r.app, [r.diff.key]);
+          const ok = plan && (await this.confirm(plan, 'Sync Resource'));
+          return plan && ok ? this.execute(plan, ok, r.app) : undefined;
+        },
+      },
     ];
   }
 }

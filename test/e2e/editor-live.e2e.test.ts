@@ -121,6 +121,37 @@ describe('editor: live drift, diff, revert and sync in a real VS Code', { timeou
     await vs.screenshot('live-revert-drift');
   });
 
+  it('Revert Drift with an uncommitted edit: the user picks HEAD or the working tree, and the dialog shows exactly the value applied', async () => {
+    const file = path.join(repo, 'apps/web/deployment.yaml');
+    const committed = await fs.readFile(file, 'utf8');
+    await fs.writeFile(file, committed.replace('replicas: 2', 'replicas: 4'));
+    try {
+      await vs.openFile('apps/web/deployment.yaml');
+      for (const choice of [{ button: 'Apply Working Tree', shown: /spec\.replicas: live 6 → working tree 4/, label: /working tree \(uncommitted changes in 1 file\)/, applied: '4' }, { button: 'Apply HEAD', shown: /spec\.replicas: live 6 → Git 2/, label: /HEAD [0-9a-f]+/, applied: '2' }]) {
+        await k('scale', '-n', ns, 'deployment/web', '--replicas=6');
+        await vs.waitFor('const d = await vscode.commands.executeCommand("gitopsLens._debug.decorations"); return d.items.some((i) => i.kind === "field" && /live: 6/.test(i.text))', undefined, 30_000);
+        await vs.vscode('const e = vscode.window.activeTextEditor; e.selection = new vscode.Selection(7, 4, 7, 4);');
+        await vs.vscode('vscode.commands.executeCommand("gitopsLens.revertDrift"); return true');
+        const which = await clickDialogButton(vs, choice.button, 60_000);
+        assert.match(which, /the working tree differs from HEAD/);
+        const shown = await clickDialogButton(vs, 'Revert Drift', 60_000);
+        assert.match(shown, choice.shown);
+        assert.match(shown, choice.label);
+        const deadline = Date.now() + 30_000;
+        let replicas = '';
+        while (Date.now() < deadline && replicas !== choice.applied) {
+          replicas = (await k('get', '-n', ns, 'deployment/web', '-o', 'jsonpath={.spec.replicas}')).trim();
+          if (replicas !== choice.applied) await new Promise((r) => setTimeout(r, 300));
+        }
+        assert.equal(replicas, choice.applied, `${choice.button}: the live object has the value the dialog showed`);
+      }
+    } finally {
+      await fs.writeFile(file, committed);
+    }
+    // Back to HEAD's 2 replicas, which the cluster has now: Synced again.
+    await waitApp('apps/web', /^pass/, 30_000);
+  });
+
   it('Preview Sync shows every change, asks, and Sync App turns OutOfSync into Synced', async () => {
     await vs.executeCommand('workbench.action.closeAllEditors');
     await vs.vscode('vscode.commands.executeCommand("gitopsLens.previewSync", "kustomize/apps/api"); return true');
@@ -140,7 +171,12 @@ describe('editor: live drift, diff, revert and sync in a real VS Code', { timeou
     await vs.openFile('apps/web/deployment.yaml');
     await k('scale', '-n', ns, 'deployment/web', '--replicas=4');
     await vs.waitFor('const d = await vscode.commands.executeCommand("gitopsLens._debug.decorations"); return d.items.some((i) => i.kind === "field" && /live: 4/.test(i.text))', undefined, 15_000);
-    await vs.executeCommand('gitopsLens.adoptLiveValue', { appId: 'kustomize/apps/web', key: `apps/Deployment/${ns}/web`, path: 'spec.replicas' });
+    await vs.vscode('vscode.commands.executeCommand("gitopsLens.adoptLiveValue", args); return true', { appId: 'kustomize/apps/web', key: `apps/Deployment/${ns}/web`, path: 'spec.replicas' });
+    const shown = await clickDialogButton(vs, 'Write to File', 60_000);
+    assert.match(shown, /Edits the working tree only \(not committed/);
+    assert.match(shown, /~ apps\/web\/deployment\.yaml/);
+    await vs.waitFor('return vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputTextDiff && t.input.original.scheme === "gitops-lens-git")', undefined, 10_000);
+    await vs.waitFor(`return require("fs").readFileSync(${JSON.stringify(path.join(repo, 'apps/web/deployment.yaml'))}, "utf8").includes("replicas: 4")`, undefined, 15_000);
     const text = await fs.readFile(path.join(repo, 'apps/web/deployment.yaml'), 'utf8');
     assert.match(text, /^ {2}replicas: 4$/m);
     assert.match(text, /labels: \{ app: web \}/, 'the rest of the file is untouched');

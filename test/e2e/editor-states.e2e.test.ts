@@ -7,6 +7,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sharedTestCluster } from '../support/cluster';
+import { snapshot } from '../support/trees';
 import { launchVSCode, type VSCodeSession } from '../support/vscode';
 import { diagnostics, extensionDir, kubectl, readOurLog, waitReady, webRepo, writeRepo, type DebugState } from '../editor/e2e-support';
 
@@ -83,9 +84,15 @@ describe('editor: an untrusted workspace renders nothing and writes nothing', { 
     await vs.screenshot('state-restricted');
   });
 
-  it('refuses to write to the cluster', async () => {
+  it('refuses to write to the cluster or to Git', async () => {
+    const before = snapshot(repo);
     await vs.vscode('vscode.commands.executeCommand("gitopsLens.syncApp", "kustomize/apps/web"); return true');
-    await vs.waitForText('.notification-list-item-message', /nothing is written to a cluster in Restricted Mode/, 15_000);
+    await vs.waitForText('.notification-list-item-message', /nothing is written in Restricted Mode \(no cluster, no Git\)/, 15_000);
+    await vs.executeCommand('notifications.clearAll');
+    await vs.vscode('vscode.commands.executeCommand("gitopsLens.revertLastGitChange", "kustomize/apps/web"); return true');
+    await vs.waitForText('.notification-list-item-message', /nothing is written in Restricted Mode \(no cluster, no Git\)/, 15_000);
+    assert.deepEqual(snapshot(repo), before, 'the repo is untouched');
+    assert.doesNotMatch(await readOurLog(vs), /git write|plan git revert/);
     const ns0 = await kubectl(kubeconfig, ['--context', 'admin', 'get', 'namespace', ns, '--ignore-not-found', '-o', 'name']);
     assert.equal(ns0.trim(), '', 'the namespace of the app was not created');
     const palette = await vs.vscode<string[]>('return (await vscode.commands.getCommands(true)).filter((c) => c.startsWith("gitopsLens."))');

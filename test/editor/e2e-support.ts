@@ -70,7 +70,12 @@ export async function clickDialogButton(vs: VSCodeSession, label: string | RegEx
   await dialog.waitFor({ state: 'visible', timeout: timeoutMs });
   const text = (await dialog.textContent()) ?? '';
   await dialog.locator('.monaco-button, a.monaco-button').filter({ hasText: label }).first().click();
-  await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+  // Closed — or replaced by the next dialog of the same command (a chain of confirmations).
+  const deadline = Date.now() + 10_000;
+  while ((await dialog.isVisible()) && (await dialog.textContent().catch(() => null)) === text) {
+    if (Date.now() > deadline) throw new Error(`the dialog stayed open after clicking ${label}: ${text}`);
+    await vs.page.waitForTimeout(100);
+  }
   return text;
 }
 

@@ -5,9 +5,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { clusterClientFromFile, type ClusterClient } from '../../src/core/cluster';
 import { parseJsonPath, resourceIdOf } from '../../src/core/manifest';
-import { adoptLiveValue, adoptValue, reapplyFromGit, rollbackToRevision } from '../../src/core/revert';
+import { adoptLiveValue, adoptValue, reapplyFromGit, rollbackToRevision, undoGitChange } from '../../src/core/revert';
 import { executeSync, loadDesired, planSync } from '../../src/core/sync';
 import { readJournal } from '../../src/core/journal';
+import { runCliCaptured } from '../support/cli';
 import { sharedTestCluster } from '../support/cluster';
 import { appConfig, commitAll, configMap, gitIn, makeRepo, removeRepo, stateDirFor, uniq, writeFiles } from './support';
 
@@ -72,12 +73,31 @@ describe('adopt live', () => {
     assert.equal(edited.slice(at + 1), original.slice(at + 1));
     assert.equal(gitIn(root, 'status', '--porcelain').trim(), 'M app/web.yaml', 'a Git change left for review');
 
-    // A value in the second document of the same file, committed this time.
+    assert.equal(out.plan.base, 'working tree');
+    assert.equal(out.plan.commitMessage, undefined);
+    // Undo puts back the exact bytes; adopting again writes the same edit.
+    const undone = await undoGitChange(out.undo!);
+    assert.ok(undone.ok, undone.message);
+    assert.equal(readFileSync(file, 'utf8'), original);
+    assert.equal(gitIn(root, 'status', '--porcelain'), '');
+    const again = await adoptLiveValue(root, 'adopt', `apps/Deployment/${ns}/web`, 'spec.replicas', client);
+    assert.ok(again.ok, again.ok ? '' : again.reason);
+    assert.equal(readFileSync(file, 'utf8'), edited);
+
+    // A value in the second document of the same file, to be committed: refused while the file
+    // has uncommitted edits (they would be mixed into the generated commit), nothing written.
     await client.raw('PATCH', `/api/v1/namespaces/${ns}/configmaps/web-cfg`, { data: { mode: 'green' } }, 'application/merge-patch+json');
+    const mixed = await adoptLiveValue(root, 'adopt', `/ConfigMap/${ns}/web-cfg`, 'data.mode', client, { commit: true });
+    assert.equal(mixed.ok, false);
+    assert.match(mixed.ok ? '' : mixed.reason, /uncommitted changes in files this change writes: app\/web\.yaml/);
+    assert.equal(readFileSync(file, 'utf8'), edited);
+    gitIn(root, 'commit', '-qam', 'replicas 4');
     const out2 = await adoptLiveValue(root, 'adopt', `/ConfigMap/${ns}/web-cfg`, 'data.mode', client, { commit: true });
     assert.ok(out2.ok, out2.ok ? '' : out2.reason);
     assert.equal(readFileSync(file, 'utf8'), edited.replace('mode: "blue"  # deployment colour', 'mode: green  # deployment colour'));
     assert.equal(gitIn(root, 'log', '-1', '--format=%s').trim(), 'Adopt live data.mode of ConfigMap web-cfg');
+    assert.deepEqual(gitIn(root, 'show', '--name-only', '--format=', 'HEAD').trim().split('\n'), ['app/web.yaml']);
+    assert.equal(gitIn(root, 'status', '--porcelain'), '');
   });
 
   test('refused with a reason for values produced by a kustomize patch and for Helm templates', async () => {
@@ -137,6 +157,13 @@ describe('re-apply and roll back', () => {
     const lockDir = stateDirFor();
     const journal = join(stateDirFor(), 'j.jsonl');
     await executeSync(await planSync(await loadDesired(root, 'rb'), client), client, { journal, lockDir });
+    // The CLI's dry run: which of the app's files differ, the plan with its diff; nothing applied.
+    const dry = await runCliCaptured(['revert', 'rb', '--to', 'HEAD~1', '--prune', '--dry-run', '--context', 'admin'], { cwd: root, env: { ...process.env, KUBECONFIG: (await sharedTestCluster()).kubeconfigPath, GITOPS_LENS_STATE_DIR: stateDirFor() } });
+    assert.equal(dry.code, 0, dry.output);
+    assert.match(dry.stdout, /files of \S+ that differ from HEAD at HEAD~1: app\/a\.yaml, app\/new\.yaml/);
+    assert.match(dry.stdout, /^-\s+v: "2"$/m);
+    assert.match(dry.stdout, /^\+\s+v: "1"$/m);
+    assert.deepEqual((await client.get({ group: '', version: 'v1', kind: 'ConfigMap', namespace: ns, name: 'a' }))!.data, { v: '2' }, 'the dry run applied nothing');
     const { plan, result, warning } = await rollbackToRevision(root, 'rb', 'HEAD~1', client, { journal, lockDir, prune: true });
     assert.equal(plan.revision.commit, v1);
     assert.match(warning, /the cluster will differ from the branch head/);

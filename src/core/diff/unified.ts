@@ -78,11 +78,15 @@ export interface UnifiedDiffOptions {
 /** `--- live/…` / `+++ git/…` hunks with `context` lines around changes; '' when equal. */
 export function unifiedDiff(pair: NormalizedPair, options: number | UnifiedDiffOptions = 3): string {
   const opts = typeof options === 'number' ? { context: options } : options;
-  const context = opts.context ?? 3;
-  const ops = diffLines(toLines(pair.live), toLines(pair.desired));
-  if (!ops.some((o) => o.t !== ' ')) return '';
   const name = describeId(pair.id).replace(/\s+/g, '/');
-  const out = [`--- ${opts.oldLabel ?? `live/${name}`}`, `+++ ${opts.newLabel ?? `git/${name}`}`];
+  return unifiedLinesDiff(toLines(pair.live), toLines(pair.desired), opts.oldLabel ?? `live/${name}`, opts.newLabel ?? `git/${name}`, opts.context);
+}
+
+/** Unified diff of two texts given as lines (`diff -u` layout); '' when equal. */
+export function unifiedLinesDiff(a: string[], b: string[], oldLabel: string, newLabel: string, context = 3): string {
+  const ops = diffLines(a, b);
+  if (!ops.some((o) => o.t !== ' ')) return '';
+  const out = [`--- ${oldLabel}`, `+++ ${newLabel}`];
   let k = 0;
   while (k < ops.length) {
     while (k < ops.length && ops[k].t === ' ') k++;

@@ -1,8 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
+import { pathspec } from 'simple-git';
 import { run } from '../exec/program';
-import { git } from './repo';
+import { git, gitClient, gitWithExit } from './client';
 
 /** One commit, as history views and the journal need it. */
 export interface CommitInfo {
@@ -28,7 +29,8 @@ export async function resolveRevision(root: string, rev: string, signal?: AbortS
 
 /** The repository's top folder; paths inside exports are relative to it. */
 export async function repoTop(root: string): Promise<string> {
-  return (await git(root, ['rev-parse', '--show-toplevel'])).trim();
+  const { g, fail } = gitClient(root);
+  return (await g.revparse(['--show-toplevel']).catch((e) => { throw fail(e, ['rev-parse']); })).trim();
 }
 
 export interface TreeExport {
@@ -75,8 +77,23 @@ export async function uncommittedPaths(root: string, paths: string[]): Promise<s
   const top = await repoTop(root);
   const specs = toPathspecs(top, paths);
   if (specs.length === 0) return [];
-  const out = await git(top, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...specs]);
-  return out.split('\0').filter((l) => l.length > 3).map((l) => join(top, l.slice(3)));
+  const { g, fail } = gitClient(top);
+  const status = await g.status(['--untracked-files=all', '--', ...specs]).catch((e) => { throw fail(e, ['status']); });
+  return status.files.map((f) => join(top, f.path));
+}
+
+// simple-git's log parser with our fields: committer date (when the change reached the branch).
+const LOG_FORMAT = { hash: '%H', shortHash: '%h', author: '%an', email: '%ae', date: '%cI', subject: '%s' };
+
+async function readLog(top: string, rev: string, maxCount: number, specs: string[] = []): Promise<CommitInfo[]> {
+  const { g, fail } = gitClient(top);
+  // A key with a null value is passed as is (the revision); a pathspec value goes after `--`.
+  const options = { format: LOG_FORMAT, maxCount, [rev]: null, ...(specs.length ? { paths: pathspec(...specs) } : {}) };
+  try {
+    return [...(await g.log<CommitInfo>(options)).all];
+  } catch (e) {
+    throw fail(e, ['log']);
+  }
 }
 
 /** Commits that changed any of the files, newest first. */
@@ -84,72 +101,24 @@ export async function commitsTouching(root: string, files: string[], opts: { max
   const top = await repoTop(root);
   const specs = toPathspecs(top, files);
   if (specs.length === 0) return [];
-  const raw = await git(top, ['log', `--max-count=${opts.maxCount ?? 50}`, '--format=%H%x1f%h%x1f%an%x1f%ae%x1f%cI%x1f%s%x1e', opts.rev ?? 'HEAD', '--', ...specs]);
-  return parseLog(raw);
-}
-
-function parseLog(raw: string): CommitInfo[] {
-  return raw.split('\x1e').map((r) => r.trim()).filter(Boolean).map((r) => {
-    const [hash, shortHash, author, email, date, subject] = r.split('\x1f');
-    return { hash, shortHash, author, email, date, subject };
-  });
+  return readLog(top, opts.rev ?? 'HEAD', opts.maxCount ?? 50, specs);
 }
 
 export async function commitInfo(root: string, rev: string): Promise<CommitInfo> {
-  const raw = await git(root, ['log', '-1', '--format=%H%x1f%h%x1f%an%x1f%ae%x1f%cI%x1f%s%x1e', rev]);
-  const [c] = parseLog(raw);
+  const [c] = await readLog(root, rev, 1);
   if (!c) throw new Error(`no commit ${rev}`);
   return c;
 }
 
 /** `user.name` / `user.email` as git would record them. */
 export async function gitUser(root: string): Promise<GitUser> {
-  const get = async (key: string) => {
-    try {
-      return (await git(root, ['config', '--get', key])).trim() || undefined;
-    } catch {
-      return undefined;
-    }
-  };
+  const { g } = gitClient(root);
+  const get = async (key: string) => (await g.getConfig(key).catch(() => undefined))?.value?.trim() || undefined;
   return { name: await get('user.name'), email: await get('user.email') };
-}
-
-export interface RevertOutcome {
-  ok: boolean;
-  /** The new revert commit(s), newest last. */
-  commits: string[];
-  reverted: CommitInfo[];
-  message: string;
-}
-
-/**
- * `git revert` of commits, newest first, each as its own commit, left for review (not pushed).
- * Refuses on a dirty tree, since revert would mix the user's edits in; on a conflict the
- * revert is aborted and the tree is left as it was.
- */
-export async function revertCommits(root: string, commits: CommitInfo[]): Promise<RevertOutcome> {
-  const top = await repoTop(root);
-  if (commits.length === 0) return { ok: false, commits: [], reverted: [], message: 'nothing to revert' };
-  const status = await git(top, ['status', '--porcelain=v1']);
-  if (status.trim()) return { ok: false, commits: [], reverted: [], message: 'the working tree has uncommitted changes; commit or stash them before reverting' };
-  const before = (await git(top, ['rev-parse', 'HEAD'])).trim();
-  try {
-    await git(top, ['revert', '--no-edit', ...commits.map((c) => c.hash)]);
-  } catch (e) {
-    // --abort returns to the state before the whole sequence, including earlier reverts of it.
-    await git(top, ['revert', '--abort']).catch(() => undefined);
-    return { ok: false, commits: [], reverted: [], message: `git revert failed: ${(e as Error).message.trim().split('\n').slice(0, 6).join(' ')}` };
-  }
-  const created = (await git(top, ['rev-list', `${before}..HEAD`])).split('\n').filter(Boolean).reverse();
-  return { ok: true, commits: created, reverted: commits, message: `created ${created.length} revert commit(s) on top of ${before.slice(0, 8)}; review and push them` };
 }
 
 /** True when `a` is an ancestor of (or equal to) `b`. */
 export async function isAncestor(root: string, a: string, b: string): Promise<boolean> {
-  try {
-    await git(root, ['merge-base', '--is-ancestor', a, b]);
-    return true;
-  } catch {
-    return false;
-  }
+  // Exit 1 is the answer "no"; anything else is an error.
+  return (await gitWithExit(root, ['merge-base', '--is-ancestor', a, b], { okExitCodes: [1] })).exitCode === 0;
 }

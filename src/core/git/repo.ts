@@ -1,15 +1,11 @@
-import { run } from '../exec/program';
+import { git, gitClient } from './client';
 import { normalizeGitUrl } from './url';
 
-/** Git plumbing the core needs; each call is one `git` process with an argument array. */
-export async function git(root: string, args: string[], opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<string> {
-  const { stdout } = await run('git', ['-C', root, ...args], { timeoutMs: opts.timeoutMs ?? 60_000, signal: opts.signal, setting: 'git.path' });
-  return stdout;
-}
+export { git } from './client';
 
 export async function isGitRepo(root: string): Promise<boolean> {
   try {
-    return (await git(root, ['rev-parse', '--is-inside-work-tree'])).trim() === 'true';
+    return await gitClient(root).g.checkIsRepo();
   } catch {
     return false;
   }
@@ -18,8 +14,8 @@ export async function isGitRepo(root: string): Promise<boolean> {
 /** Normalized URLs of every remote of the repository (fetch and push). */
 export async function remoteUrls(root: string): Promise<string[]> {
   try {
-    const out = await git(root, ['remote', '-v']);
-    return [...new Set(out.split('\n').map((l) => l.split(/\s+/)[1]).filter(Boolean).map(normalizeGitUrl))];
+    const remotes = await gitClient(root).g.getRemotes(true);
+    return [...new Set(remotes.flatMap((r) => [r.refs.fetch, r.refs.push]).filter(Boolean).map(normalizeGitUrl))];
   } catch {
     return [];
   }

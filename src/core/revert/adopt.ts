@@ -1,21 +1,28 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { relative, sep } from 'node:path';
 import type { ClusterClient } from '../cluster';
-import { git } from '../git/repo';
+import { dirtyPaths, headOf } from '../git/tree';
 import { formatJsonPath, locatePath, parseJsonPath, parseManifestFile, resourceKey, setValueInText, type JsonPath, type KubeObject } from '../manifest';
 import { roleOf } from '../repo/scan';
 import { placeResource, scopeForRender } from '../placement';
 import type { RenderedResource } from '../render/types';
 import { loadDesired, type DesiredOptions } from '../sync/desired';
+import { executeGitPlan, type GitUndo } from './git-apply';
+import type { GitChangePlan, PlannedFile } from './git-plan';
+import { refusalForFiles } from './git-revert';
+import { appFilesAt, ownersOf, type AppFiles } from './ownership';
 
 export type AdoptResult =
-  | { ok: true; file: string; line: number; before: unknown; after: unknown; text: string; committed?: string }
-  | { ok: false; reason: string; file?: string };
+  | { ok: true; file: string; line: number; before: unknown; after: unknown; text: string; plan: GitChangePlan; committed?: string; undo?: GitUndo }
+  | { ok: false; reason: string; file?: string; plan?: GitChangePlan };
 
 export interface AdoptOptions extends Omit<DesiredOptions, 'revision'> {
   /** Also commit the one-file change (default: leave it in the working tree for review). */
   commit?: boolean | string;
-  /** Compute the edit but do not write the file. */
+  /** Plan the edit (the result's `plan`) but write nothing. */
   dryRun?: boolean;
+  /** Every app's files, to name other apps that render from the edited file; default rendered at HEAD. */
+  apps?: AppFiles[];
 }
 
 function valueAt(o: unknown, path: JsonPath): { found: boolean; value?: unknown } {
@@ -52,16 +59,17 @@ export async function adoptLiveValue(root: string, appRef: string, key: string, 
   if (!live) return { ok: false, reason: `${key} does not exist in context "${client.context}"` };
   const liveValue = valueAt(live, segs);
   if (!liveValue.found) return { ok: false, reason: `the live object has no ${shown}; removing a field is not adopted automatically` };
-  return adoptValue(desired.repoRoot, res, segs, liveValue.value, opts);
+  return adoptValue(desired.repoRoot, res, segs, liveValue.value, { ...opts, appId: desired.app.id });
 }
 
 /** The editing half of adopt-live, for a value already known (the editor has the live object). */
-export async function adoptValue(repoRoot: string, res: RenderedResource, segs: JsonPath, value: unknown, opts: Pick<AdoptOptions, 'commit' | 'dryRun'> = {}): Promise<AdoptResult> {
+export async function adoptValue(repoRoot: string, res: RenderedResource, segs: JsonPath, value: unknown, opts: Omit<AdoptOptions, 'revision'> & { appId?: string } = {}): Promise<AdoptResult> {
   const shown = formatJsonPath(segs);
   const origin = res.origin;
   if (!origin) return { ok: false, reason: `${shown}: the source document of ${res.id.kind} ${res.id.name} is not known` };
   if (origin.via === 'helm-source') return { ok: false, file: origin.file, reason: `${shown} comes from a Helm template (${origin.file}); change the chart's values instead` };
-  const text = await readFile(origin.file, 'utf8');
+  const bytes = await readFile(origin.file);
+  const text = bytes.toString('utf8');
   const file = parseManifestFile(origin.file, text, roleOf(origin.file, new Set(), new Set()));
   if (file.role === 'helm-template') return { ok: false, file: origin.file, reason: `${origin.file} is a Helm template` };
   const doc = file.documents[origin.docIndex];
@@ -77,14 +85,41 @@ export async function adoptValue(repoRoot: string, res: RenderedResource, segs: 
   const edit = setValueInText(file, origin.docIndex, segs, value);
   if (!edit.ok) return { ok: false, file: origin.file, reason: `${shown}: ${edit.reason}` };
   const edited = parseManifestFile(origin.file, edit.text);
-  const line = locatePath(edited, origin.docIndex, segs)?.range.start.line ?? 0;
-  if (opts.dryRun) return { ok: true, file: origin.file, line: line + 1, before: inSource.value, after: value, text: edit.text };
-  await writeFile(origin.file, edit.text);
-  let committed: string | undefined;
+  const line = (locatePath(edited, origin.docIndex, segs)?.range.start.line ?? 0) + 1;
+  const plan = await planAdoptEdit(repoRoot, origin.file, bytes, Buffer.from(edit.text, 'utf8'), `Adopt live ${shown} of ${res.id.kind} ${res.id.name}`, opts);
+  const done = { ok: true as const, file: origin.file, line, before: inSource.value, after: value, text: edit.text, plan };
+  if (plan.refusal) return { ok: false, file: origin.file, reason: plan.refusal, plan };
+  if (opts.dryRun) return done;
+  const written = await executeGitPlan(plan);
+  if (!written.ok) return { ok: false, file: origin.file, reason: written.message, plan };
+  return { ...done, committed: written.commit, undo: written.undo };
+}
+
+/**
+ * The Git plan of an adopt: one file, edited in the working tree (on top of any uncommitted
+ * edits, said so), or committed — then only from a file without uncommitted edits, so none of
+ * the user's edits end up in the generated commit.
+ */
+async function planAdoptEdit(repoRoot: string, file: string, before: Buffer, after: Buffer, title: string, opts: { commit?: boolean | string; apps?: AppFiles[]; appId?: string; kubeconfig?: string[]; env?: NodeJS.ProcessEnv; tools?: DesiredOptions['tools']; signal?: AbortSignal }): Promise<GitChangePlan> {
+  const path = relative(repoRoot, file).split(sep).join('/');
+  const head = await headOf(repoRoot);
+  const apps = opts.apps ?? (await appFilesAt(repoRoot, 'HEAD', { kubeconfig: opts.kubeconfig, env: opts.env, tools: opts.tools, signal: opts.signal }).catch(() => []));
+  const owners = ownersOf(repoRoot, path, apps);
+  const appId = opts.appId ?? owners[0] ?? '';
+  const mode = ((await stat(file)).mode & 0o100) !== 0 ? '100755' : '100644';
+  const planned: PlannedFile = { path, before, after, mode, apps: owners.length ? owners : [appId] };
+  const plan: GitChangePlan = {
+    kind: 'adopt-live', title, repoRoot, appId, head, files: [planned], warnings: [],
+    base: opts.commit ? 'HEAD' : 'working tree',
+    commitMessage: opts.commit ? (typeof opts.commit === 'string' ? opts.commit : title) : undefined,
+  };
+  const others = owners.filter((a) => a !== appId);
+  if (others.length) plan.outside = { apps: others.map((a) => ({ appId: a, files: [path] })), unowned: [] };
+  if (others.length) plan.warnings.push(`${path} is also rendered by ${others.join(', ')}: the new value reaches ${others.length === 1 ? 'that app' : 'those apps'} too`);
+  const dirty = (await dirtyPaths(repoRoot, [path])).length > 0;
   if (opts.commit) {
-    const msg = typeof opts.commit === 'string' ? opts.commit : `Adopt live ${shown} of ${res.id.kind} ${res.id.name}`;
-    await git(repoRoot, ['commit', '-m', msg, '--', origin.file]);
-    committed = (await git(repoRoot, ['rev-parse', 'HEAD'])).trim();
-  }
-  return { ok: true, file: origin.file, line: line + 1, before: inSource.value, after: value, text: edit.text, committed };
+    const why = await refusalForFiles(repoRoot, [planned]);
+    if (why) plan.refusal = why;
+  } else if (dirty) plan.warnings.push(`${path} has uncommitted edits; the value is written on top of them and nothing is committed`);
+  return plan;
 }
