@@ -1,6 +1,7 @@
 // Every git process of GitOps Lens starts here, through simple-git: an argument array (no
 // shell), a timeout, cancellation through an AbortSignal, and the git program the user chose.
 import { simpleGit, GitPluginError, type SimpleGit } from 'simple-git';
+import { ExecError } from '../exec/program';
 
 export interface GitCallOptions {
   signal?: AbortSignal;
@@ -14,9 +15,10 @@ export interface GitCallOptions {
   okExitCodes?: number[];
 }
 
-export class GitFailure extends Error {
-  constructor(message: string, readonly code: 'binary-missing' | 'timeout' | 'cancelled' | 'failed', readonly exitCode?: number) {
-    super(message);
+/** A git failure, in the same error family as every other program GitOps Lens runs. */
+export class GitFailure extends ExecError {
+  constructor(message: string, code: ExecError['code'], stderr = '', exitCode?: number) {
+    super(message, code, stderr, exitCode);
   }
 }
 
@@ -71,7 +73,7 @@ function failure(e: unknown, args: string[], exitCode?: number): GitFailure {
   const text = e instanceof Error ? e.message : String(e);
   if (/ENOENT/.test(text) && /spawn/.test(text)) return new GitFailure(`${gitBinary ?? 'git'} was not found. Install Git or set "git.path" to its path.`, 'binary-missing');
   const detail = text.trim().split('\n').slice(-12).join('\n');
-  return new GitFailure(`${what} failed${exitCode ? ` (exit ${exitCode})` : ''}: ${detail}`, 'failed', exitCode);
+  return new GitFailure(`${what} failed${exitCode ? ` (exit ${exitCode})` : ''}: ${detail}`, 'failed', text, exitCode);
 }
 
 /** `git <args>` in `root`; its stdout as text. */
