@@ -4,10 +4,10 @@
 // written only without it, and `revert --undo` restores the previous state.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { runCliCaptured } from '../support/cli';
+import { tempDir } from '../support/temp';
 import { changedFiles, snapshot, text } from '../support/trees';
 import { commitAll, gitIn, makeRepo, removeRepo, writeFiles } from '../sync/support';
 
@@ -33,7 +33,7 @@ function exampleFiles(): Record<string, string> {
 function exampleRepo(): { root: string; state: string } {
   const root = makeRepo(exampleFiles(), 'example GitOps repository');
   gitIn(root, 'remote', 'add', 'origin', 'https://github.com/example/gitops-repo.git');
-  const state = mkdtempSync(join(tmpdir(), 'gitops-lens-cli-state-'));
+  const state = tempDir('gitops-lens-cli-state-');
   dirs.push(root, state);
   return { root, state };
 }

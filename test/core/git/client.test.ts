@@ -2,12 +2,12 @@
 // (`git.path`), cancellation, exit codes that are answers, errors that say what to do.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { git, GitFailure, setGitBinary } from '../../../src/core/git/client';
 import { isAncestor, commitsTouching } from '../../../src/core/git/history';
+import { tempDir } from '../../support/temp';
 import { commitAll, configMap, makeRepo, removeRepo, writeFiles } from '../../sync/support';
 
 const dirs: string[] = [];
@@ -16,7 +16,7 @@ after(() => { setGitBinary(undefined); dirs.forEach(removeRepo); });
 describe('core/git client', () => {
   test('runs the git program the user chose (git.path), even with a space in its path', async () => {
     const root = makeRepo({ 'a.yaml': configMap('a') });
-    const bin = mkdtempSync(join(tmpdir(), 'gitops-lens-gitbin-'));
+    const bin = tempDir('gitops-lens-gitbin-');
     dirs.push(root, bin);
     const marker = join(bin, 'called');
     const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();

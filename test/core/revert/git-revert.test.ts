@@ -6,10 +6,9 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { describeGitPlan, executeGitPlan, fileDiff, planCommitRevert, undoGitChange, type GitUndo } from '../../../src/core/revert';
+import { tempDir } from '../../support/temp';
 import { commitAll, configMap, gitIn, makeRepo, removeRepo, writeFiles } from '../../sync/support';
 import { changedFiles, snapshot, text } from '../../support/trees';
 
@@ -26,7 +25,7 @@ const threeApps = () => ({ 'gitops-lens.yaml': CONFIG, 'apps/web/cm.yaml': confi
 
 /** `git revert` of the same commit, on top of `base`, in a clone: the tree real git produces. */
 function gitRevertTree(root: string, commit: string, base: string, mainline?: number): string {
-  const clone = mkdtempSync(join(tmpdir(), 'gitops-lens-oracle-'));
+  const clone = tempDir('gitops-lens-oracle-');
   try {
     execFileSync('git', ['clone', '-q', root, clone]);
     execFileSync('git', ['-C', clone, 'checkout', '-q', '--detach', base]);
