@@ -125,7 +125,7 @@ describe('editor: a workspace of 1,000 manifests opens without freezing', { time
     if (repo) await fs.rm(repo, { recursive: true, force: true });
   });
 
-  it('keeps the extension host responsive while loading, rendering and linting', async () => {
+  it('loads, renders and lints 1,000 manifests (extension-host responsiveness printed as [perf])', async () => {
     vs = await launchVSCode({ workspace: repo, extensionDir: extensionDir(), bridge: true, trust: true, env: { KUBECONFIG: path.join(repo, 'no-kubeconfig') } });
     // Ping the extension host through the bridge the whole time the workspace loads.
     const pings: number[] = [];
@@ -143,7 +143,7 @@ describe('editor: a workspace of 1,000 manifests opens without freezing', { time
     const p95 = sorted[Math.floor(sorted.length * 0.95)];
     console.log(`[perf] 1,000 manifests: load ${state.lastLoadMs} ms, lint ${state.lintMs} ms, ${state.renders.reduce((n, r) => n + r.resources, 0)} resources; extension-host ping over ${pings.length} samples: median ${sorted[Math.floor(sorted.length / 2)]} ms, p95 ${p95} ms, max ${sorted[sorted.length - 1]} ms`);
     assert.equal(state.renders.reduce((n, r) => n + r.resources, 0), 1000);
-    assert.ok(sorted[sorted.length - 1] < 2_000, `the extension host answered every ping within 2 s (max ${sorted[sorted.length - 1]} ms)`);
+    // Responsiveness is reported (the [perf] line above), not asserted: no timed assertions in tests.
     await vs.openFile('teams/team-3/svc-7.yaml');
     await vs.page.locator('.activitybar [aria-label^="GitOps"]').first().click();
     await vs.page.waitForTimeout(500);
