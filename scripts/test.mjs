@@ -69,7 +69,9 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   });
 }
 
-if (needs(/test\/(cluster|diff|sync|e2e|editor|health)/) && !env.GITOPS_LENS_TEST_KUBECONFIG && existsSync('scripts/cluster/up.mjs')) {
+// A control plane someone else started (npm run mutate, cluster:up) is used as it is.
+const given = env.GITOPS_LENS_SHARED_CLUSTER && existsSync(env.GITOPS_LENS_SHARED_CLUSTER);
+if (needs(/test\/(cluster|diff|sync|e2e|editor|health)/) && !env.GITOPS_LENS_TEST_KUBECONFIG && !given && existsSync('scripts/cluster/up.mjs')) {
   step('test control plane');
   clusterState = join(mkdtempSync(join(runTmp, 'gitops-lens-cluster-')), 'state.json');
   try {

@@ -48,18 +48,29 @@ test('--k8s-version changes deprecated-api; paths restrict the report', async ()
   assert.deepEqual(r2.findings.filter((f) => f.ruleId === 'deprecated-api').map((f) => f.severity), ['error']);
 });
 
-test('--app uses the render hook and maps findings to source lines', async () => {
-  const root = makeRepo({ 'd.yaml': bad });
+test('--app uses the render hook and maps findings on the rendered object to source lines', async () => {
+  // The source has a pinned image; the render (as a kustomize `images:` transformer would)
+  // makes it nginx:latest. That finding exists only in the rendered output and must land on
+  // the image field of the source, not on the start of its document.
+  const source = goodDeployment().replace('allowPrivilegeEscalation: false', 'allowPrivilegeEscalation: true');
+  const root = makeRepo({ 'd.yaml': source });
   const { readManifestFile } = await import('../../src/core/policy');
   const { code, stdout: out } = await runCliCaptured(['--app', 'web'], { cwd: root, env: {}, run: (argv, io) => runLint(argv, io, {
     renderApp: async (name) => {
       const f = readManifestFile(join(root, 'd.yaml'));
       const d = f.documents[0];
-      return { appId: `kustomize/${name}`, files: [f.file], resources: [{ object: d.object!, id: d.id!, origin: { file: f.file, docIndex: 0, range: d.range, via: 'file' } }] };
+      const object = structuredClone(d.object!);
+      (object as unknown as { spec: { template: { spec: { containers: { image: string }[] } } } }).spec.template.spec.containers[0].image = 'nginx:latest';
+      return { appId: `kustomize/${name}`, files: [f.file], resources: [{ object, id: d.id!, origin: { file: f.file, docIndex: 0, range: d.range, via: 'kustomize-origin' } }] };
     },
   }) });
   assert.equal(code, 1);
-  assert.equal(out.split('\n').filter((l) => l.includes(' image-tag ')).length, 1, out);
+  const p = posOf(source, 'image: registry.example.com/web:1.2.3');
+  const q = posOf(source, 'allowPrivilegeEscalation: true');
+  assert.deepEqual(out.trim().split('\n').map((l) => l.split(' ').slice(0, 3).join(' ')), [
+    `d.yaml:${p.line + 1}:${p.character + 1} error image-tag`,
+    `d.yaml:${q.line + 1}:${q.character + 1} warning privilege-escalation`,
+  ], out);
 });
 
 test('SARIF output validates against the SARIF 2.1.0 JSON schema and has real regions', async () => {

@@ -3,7 +3,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RESTRICTED_NAMESPACE, sharedTestCluster, startTestCluster } from '../support/cluster';
-import { clusterClientFromFile } from '../../src/core/cluster';
+import { createServer } from 'node:net';
+import { clusterClientFromFile, LiveCache } from '../../src/core/cluster';
+import { DriftEngine } from '../../src/core/diff';
+import { findApp, loadWorkspace } from '../../src/core/workspace';
+import { renderApp, toolchainFromEnv } from '../../src/core/render';
+import { executeSync, loadDesired, planSync } from '../../src/core/sync';
+import { runCliCaptured } from '../support/cli';
+import { argoApplication } from '../support/manifests';
+import { makeRepo, writeKubeconfig } from '../support/repos';
+import { tempDir } from '../support/temp';
 import { argoFixture, eventually } from './fixture';
 
 const DEPLOY = (name: string) => `apiVersion: apps/v1
@@ -23,6 +32,13 @@ spec:
       containers:
         - name: main
           image: nginx:1.27
+          # The API server defaults protocol: TCP; a two-way diff must pair the ports anyway.
+          ports:
+            - name: http
+              containerPort: 8080
+            - name: statsd
+              containerPort: 8125
+              protocol: UDP
 `;
 const CM = `apiVersion: v1
 kind: ConfigMap
@@ -120,5 +136,58 @@ test('API server stopped mid-watch → unreachable, Unknown (not Missing); recov
   } finally {
     await fx.cleanup().catch(() => undefined);
     await own.stop();
+  }
+});
+
+/** A loopback address where nothing listens: the port was free a moment ago and is closed again. */
+async function deadServer(): Promise<string> {
+  const s = createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return `https://127.0.0.1:${port}`;
+}
+
+test('API server down from the start → every resource Unknown (never Missing or OutOfSync), diff exits 2, sync refused', async () => {
+  const server = await deadServer();
+  const kubeconfig = writeKubeconfig([{ name: 'down', server }]);
+  const repo = makeRepo('down-from-start', {
+    'argocd/app.yaml': argoApplication({ name: 'down', repoURL: 'https://github.com/example/down-from-start.git', targetRevision: 'main', path: 'app', server, destinationNamespace: 'down' }),
+    'app/deploy.yaml': DEPLOY('web'),
+    'app/cm.yaml': CM,
+  });
+  const client = clusterClientFromFile(kubeconfig.file, 'down');
+  const cache = new LiveCache(client, { backoffInitialMs: 200, backoffMaxMs: 1000 });
+  try {
+    const ws = await loadWorkspace(repo.root, { kubeconfig: [kubeconfig.file] });
+    const app = findApp(ws.discovery.apps, 'down');
+    if ('error' in app) throw new Error(app.error);
+    assert.equal(app.destination.context, 'down');
+    const render = await renderApp(app, ws.repo, toolchainFromEnv(process.env));
+    assert.ok(render.ok);
+    const d = await new DriftEngine({ client, cache }).diffApp(app, render);
+    assert.equal(d.summary.status, 'Unknown');
+    assert.deepEqual(d.resources.map((r) => [r.id.kind, r.status, r.error?.kind]).sort(), [['ConfigMap', 'Unknown', 'unreachable'], ['Deployment', 'Unknown', 'unreachable']]);
+    assert.deepEqual(d.summary.counts, { Synced: 0, OutOfSync: 0, Missing: 0, Extra: 0, Unknown: 2 });
+
+    // The CLI says so and exits 2 (could not compare), as `kubectl diff` does on errors.
+    const run = await runCliCaptured(['diff', 'down'], { cwd: repo.root, env: { ...process.env, KUBECONFIG: kubeconfig.file } });
+    assert.equal(run.code, 2, run.output);
+    assert.match(run.stdout, /^argocd\/argocd\/down\s+down\s+Unknown\s+\S+\s+0\s+0\s+0\s+0\s+2$/m);
+    assert.doesNotMatch(run.stdout, /Missing$/m);
+
+    // A sync plan cannot be made, so nothing is applied and nothing is pruned.
+    const plan = await planSync(await loadDesired(repo.root, 'down', { kubeconfig: [kubeconfig.file] }), client, { prune: true });
+    assert.equal(plan.ok, false);
+    assert.deepEqual(plan.problems.map((p) => p.code), ['live-read-failed']);
+    assert.deepEqual(plan.tasks, []);
+    const result = await executeSync(plan, client, { journal: false, lockDir: tempDir('gitops-lens-state-') });
+    assert.equal(result.outcome, 'refused');
+    assert.deepEqual(result.results, []);
+  } finally {
+    cache.close();
+    client.close();
+    repo.cleanup();
+    kubeconfig.cleanup();
   }
 });

@@ -25,11 +25,17 @@ test('append and read: newest first, filters, unreadable lines counted, concurre
   appendFileSync(path, '{"truncated": \n');
   assert.equal(readFileSync(path, 'utf8').trimEnd().split('\n').length, 201);
   const all = await readJournal(path);
-  assert.equal(all.entries.length, 200);
   assert.equal(all.skippedLines, 1);
-  assert.ok(all.entries[0].time >= all.entries[199].time);
-  assert.equal((await readJournal(path, { app: 'web' })).entries.length, 100);
-  assert.equal((await readJournal(path, { app: 'api', limit: 3 })).entries.length, 3);
+  // Every entry whole (2000 characters each, never mixed with another), newest first.
+  const written = Array.from({ length: 200 }, (_, i) => ({ time: at(i % 60), app: i % 2 ? 'kustomize/web' : 'argocd/argocd/api' }));
+  const newestFirst = (xs: { time: string; app: string }[]) => xs.map((x) => `${x.time} ${x.app}`).sort().reverse().map((x) => x.split(' ')[0]);
+  assert.deepEqual(all.entries.map((e) => e.time), newestFirst(written));
+  assert.ok(all.entries.every((e) => e.message === 'x'.repeat(2000)));
+  const web = (await readJournal(path, { app: 'web' })).entries;
+  assert.deepEqual(web.map((e) => e.time), newestFirst(written.filter((w) => w.app === 'kustomize/web')));
+  assert.ok(web.every((e) => e.app === 'kustomize/web'));
+  // The three newest api entries (i = 58, 118, 178).
+  assert.deepEqual((await readJournal(path, { app: 'api', limit: 3 })).entries.map((e) => `${e.time} ${e.app}`), Array(3).fill(`${at(58)} argocd/argocd/api`));
   assert.deepEqual(await readJournal(join(tmpdir(), 'nope-does-not-exist.jsonl')), { entries: [], skippedLines: 0 });
 });
 

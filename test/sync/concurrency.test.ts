@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { clusterClientFromFile, type ClusterClient } from '../../src/core/cluster';
-import { acquireAppLock, executeSync, loadDesired, LockBusyError, planSync, type SyncEvent } from '../../src/core/sync';
+import { clusterClientFromFile, isClusterError, type ClusterClient } from '../../src/core/cluster';
+import { acquireAppLock, executeSync, loadDesired, LockBusyError, planSync, waveHealth, type SyncEvent, type SyncResult } from '../../src/core/sync';
+import type { KubeObject } from '../../src/core/manifest';
 import { sharedTestCluster } from '../support/cluster';
 import { appConfig, configMap, makeRepo, removeRepo, stateDirFor, uniq } from './support';
 
@@ -13,6 +14,25 @@ let client: ClusterClient;
 const repos: string[] = [];
 before(async () => { client = clusterClientFromFile((await sharedTestCluster()).adminKubeconfig); });
 after(() => { client?.close(); repos.forEach(removeRepo); });
+
+/**
+ * A wave health that keeps the first wave of a sync waiting until `release(ns)`: then it says
+ * what the real one says, and a harmless label on a wave-0 object wakes the waiting sync (its
+ * health wait looks again when the live cache changes).
+ */
+function holdUntil() {
+  let released = false;
+  return {
+    health: (o: KubeObject) => (released ? waveHealth(o) : { status: 'Progressing' as const, message: 'held by the test' }),
+    release: async (ns: string) => {
+      if (released) return;
+      released = true;
+      // Not there yet: the sync has not reached its health wait, where it will see `released`.
+      await client.raw('PATCH', `/api/v1/namespaces/${ns}/configmaps/cm-0`, { metadata: { labels: { 'test-wake': 'yes' } } }, 'application/merge-patch+json')
+        .catch((e: unknown) => { if (!(isClusterError(e) && e.kind === 'not-found')) throw e; });
+    },
+  };
+}
 
 async function twoWaveApp() {
   const ns = uniq('conc');
@@ -26,16 +46,20 @@ async function twoWaveApp() {
 
 describe('one sync per app at a time', () => {
   test('two concurrent syncs of one app: the second waits and never interleaves', async () => {
-    const { root } = await twoWaveApp();
+    const { ns, root } = await twoWaveApp();
     const lockDir = stateDirFor();
     const plan = await planSync(await loadDesired(root, 'conc'), client);
     const log: string[] = [];
+    // Whichever sync takes the lock is held in its first health wait until the other has
+    // announced that it waits for the lock: the interleaving under test, never a race.
+    const hold = holdUntil();
     const on = (who: string) => (e: SyncEvent) => {
       if (e.type === 'task-start' || e.type === 'wave-start' || e.type === 'done' || e.type === 'lock-wait') log.push(`${who}:${e.type}`);
+      if (e.type === 'lock-wait') void hold.release(ns);
     };
     const [a, b] = await Promise.all([
-      executeSync(plan, client, { journal: false, lockDir, lockWaitMs: 30_000, onEvent: on('A'), concurrency: 2 }),
-      executeSync(plan, client, { journal: false, lockDir, lockWaitMs: 30_000, onEvent: on('B'), concurrency: 2 }),
+      executeSync(plan, client, { journal: false, lockDir, lockWaitMs: 10 * 60_000, onEvent: on('A'), concurrency: 2, health: hold.health }),
+      executeSync(plan, client, { journal: false, lockDir, lockWaitMs: 10 * 60_000, onEvent: on('B'), concurrency: 2, health: hold.health }),
     ]);
     assert.equal(a.outcome, 'succeeded', a.message);
     assert.equal(b.outcome, 'succeeded', b.message);
@@ -48,17 +72,28 @@ describe('one sync per app at a time', () => {
     const secondWork = log.findIndex((l) => l.startsWith(`${second}:`) && !l.endsWith(':lock-wait'));
     assert.ok(firstDone >= 0 && secondWork > firstDone, `interleaved: ${log.join(' ')}`);
     assert.ok(log.slice(0, firstDone).every((l) => l.startsWith(`${first}:`) || l === `${second}:lock-wait`), log.join(' '));
+    // The first sync did all 12 tasks before the second started any.
+    assert.equal(log.slice(0, firstDone).filter((l) => l === `${first}:task-start`).length, 12, log.join(' '));
   });
 
   test('without waiting, the second sync is refused while the first runs', async () => {
-    const { root } = await twoWaveApp();
+    const { ns, root } = await twoWaveApp();
     const lockDir = stateDirFor();
     const plan = await planSync(await loadDesired(root, 'conc'), client);
-    const [a, b] = await Promise.all([
-      executeSync(plan, client, { journal: false, lockDir, concurrency: 1 }),
-      new Promise((r) => setTimeout(r, 5)).then(() => executeSync(plan, client, { journal: false, lockDir })),
-    ]);
-    assert.equal(a.outcome, 'succeeded');
+    // The first sync holds the lock (held in its first health wait) until the second has been refused.
+    const hold = holdUntil();
+    let second: Promise<SyncResult> | undefined;
+    const a = await executeSync(plan, client, {
+      journal: false, lockDir, concurrency: 1, health: hold.health,
+      onEvent: (e) => {
+        if (e.type !== 'wave-wait' || second) return;
+        second = executeSync(plan, client, { journal: false, lockDir });
+        void second.then(() => hold.release(ns));
+      },
+    });
+    assert.equal(a.outcome, 'succeeded', a.message);
+    assert.ok(second, 'the first sync never waited for health');
+    const b = await second;
     assert.equal(b.outcome, 'refused');
     assert.match(b.message, /another sync of kustomize\/app in context admin \(https:.*\) is running \(pid \d+/);
     assert.equal(b.results.length, 0);

@@ -67,6 +67,44 @@ describe('prune', () => {
     assert.deepEqual(entries[0].tasks.filter((t) => t.status === 'pruned').map((t) => t.key.split('/')[3]), ['b2', 'b']);
   });
 
+  test('the last-moment re-check keeps what changed after the plan: Prune=false added live, deleted and recreated (new uid)', async () => {
+    const ns = uniq('recheck');
+    await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    const root = makeRepo({ 'gitops-lens.yaml': appConfig('recheck', 'app', ns), 'app/keep.yaml': configMap('keep'), 'app/marked.yaml': configMap('marked'), 'app/recreated.yaml': configMap('recreated'), 'app/gone.yaml': configMap('gone') });
+    repos.push(root);
+    const lockDir = stateDirFor();
+    assert.equal((await executeSync(await planSync(await loadDesired(root, 'recheck'), client), client, { journal: false, lockDir })).outcome, 'succeeded');
+    writeFiles(root, { 'app/marked.yaml': null, 'app/recreated.yaml': null, 'app/gone.yaml': null });
+    commitAll(root, 'remove marked, recreated, gone');
+    const plan = await planSync(await loadDesired(root, 'recheck'), client, { prune: true });
+    assert.ok(plan.ok, JSON.stringify(plan.problems));
+    assert.deepEqual(plan.tasks.filter((t) => t.action === 'prune').map((t) => t.id.name).sort(), ['gone', 'marked', 'recreated']);
+
+    // Between plan and execute: someone marks one object Prune=false, and deletes and recreates another.
+    await client.raw('PATCH', `/api/v1/namespaces/${ns}/configmaps/marked`, { metadata: { annotations: { 'argocd.argoproj.io/sync-options': 'Prune=false' } } }, 'application/merge-patch+json');
+    const old = (await cm(client, ns, 'recreated'))!;
+    await client.delete({ group: '', version: 'v1', kind: 'ConfigMap', namespace: ns, name: 'recreated' });
+    assert.equal(await cm(client, ns, 'recreated'), null);
+    // The same object (labels, annotations, data) as someone would re-create it: only the server's fields differ.
+    const { uid, resourceVersion, creationTimestamp, managedFields, ...meta } = old.metadata!;
+    await client.apply({ ...old, metadata: meta }, { fieldManager: 'someone-else', force: true });
+    const recreated = (await cm(client, ns, 'recreated'))!;
+    assert.notEqual(recreated.metadata?.uid, uid);
+
+    const result = await executeSync(plan, client, { journal: false, lockDir });
+    assert.equal(result.outcome, 'succeeded', result.message);
+    const byName = Object.fromEntries(result.results.filter((r) => r.action === 'prune').map((r) => [r.key.split('/')[3], `${r.status}: ${r.message ?? ''}`]));
+    assert.deepEqual(byName, {
+      marked: 'skipped: kept: it is now annotated Prune=false',
+      recreated: 'skipped: kept: it was replaced since the plan (different uid)',
+      gone: 'pruned: ',
+    });
+    assert.ok(await cm(client, ns, 'marked'), 'marked Prune=false after the plan: kept');
+    assert.equal((await cm(client, ns, 'recreated'))?.metadata?.uid, recreated.metadata?.uid, 'the new object is not the one planned: kept');
+    assert.equal(await cm(client, ns, 'gone'), null);
+    assert.ok(await cm(client, ns, 'keep'));
+  });
+
   test('an empty desired set is refused and nothing is pruned', async () => {
     const ns = uniq('empty');
     await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });

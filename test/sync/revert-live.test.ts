@@ -124,6 +124,29 @@ describe('adopt live', () => {
     assert.equal(refused.ok, false);
     assert.match(refused.ok ? '' : refused.reason, /comes from a Helm template .*change the chart's values instead/);
   });
+
+  test("refuses to write a Secret's data or stringData into Git; the file stays as it was", async () => {
+    const ns = uniq('adopts');
+    await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    const text = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  labels: {tier: db}\ntype: Opaque\nstringData:\n  password: from-git\ndata:\n  user: Z2l0\n';
+    const root = makeRepo({ 'gitops-lens.yaml': appConfig('sec', 'app', ns), 'app/secret.yaml': text });
+    repos.push(root);
+    const r = await executeSync(await planSync(await loadDesired(root, 'sec'), client), client, { journal: false, lockDir: stateDirFor() });
+    assert.equal(r.outcome, 'succeeded', r.message);
+    // Changed in the cluster by hand: the live values differ from Git.
+    await client.raw('PATCH', `/api/v1/namespaces/${ns}/secrets/db`, { data: { password: Buffer.from('live-secret-Qm7').toString('base64'), user: Buffer.from('live-user').toString('base64') }, metadata: { labels: { tier: 'cache' } } }, 'application/merge-patch+json');
+    for (const path of ['data.password', 'data.user', 'stringData.password', 'data']) {
+      const out = await adoptLiveValue(root, 'sec', `/Secret/${ns}/db`, path, client);
+      assert.equal(out.ok, false, path);
+      assert.equal(out.ok ? '' : out.reason, 'refusing to write Secret values into Git', path);
+      assert.equal(readFileSync(join(root, 'app/secret.yaml'), 'utf8'), text, path);
+    }
+    // Other fields of a Secret are adopted as usual.
+    const label = await adoptLiveValue(root, 'sec', `/Secret/${ns}/db`, 'metadata.labels.tier', client);
+    assert.ok(label.ok, label.ok ? '' : label.reason);
+    assert.equal(readFileSync(join(root, 'app/secret.yaml'), 'utf8'), text.replace('{tier: db}', '{tier: cache}'));
+    assert.equal(gitIn(root, 'status', '--porcelain').trim(), 'M app/secret.yaml');
+  });
 });
 
 describe('re-apply and roll back', () => {

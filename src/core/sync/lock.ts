@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { stateDir } from '../journal/paths';
@@ -30,7 +30,7 @@ export class LockBusyError extends Error {
 
 /**
  * One sync per app and cluster at a time, across processes (the CLI and the editor): a lock
- * file created exclusively (O_EXCL) outside the working tree. A file whose process is gone is
+ * file created exclusively (a hard link, which fails when it exists) outside the working tree. A file whose process is gone is
  * taken over, so a crash never leaves an app locked.
  */
 export async function acquireAppLock(key: string, opts: LockOptions = {}): Promise<AppLock> {
@@ -41,10 +41,7 @@ export async function acquireAppLock(key: string, opts: LockOptions = {}): Promi
   const deadline = Date.now() + (opts.waitMs ?? 0);
   let announced = false;
   for (;;) {
-    try {
-      const fh = await open(path, 'wx');
-      await fh.writeFile(JSON.stringify(me));
-      await fh.close();
+    if (await tryCreate(path, me)) {
       let released = false;
       return {
         path,
@@ -54,29 +51,57 @@ export async function acquireAppLock(key: string, opts: LockOptions = {}): Promi
           await rm(path, { force: true });
         },
       };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
-    const holder = await readHolder(path);
-    if (holder && holder.host === me.host && !alive(holder.pid)) {
+    let holder = await readHolder(path);
+    if (holder === 'gone') continue; // released between our attempt and the read
+    if (!holder) {
+      // Unreadable: never a lock of this version while it is held (tryCreate links a complete
+      // file), but older versions wrote it in two steps; judge it after a moment.
+      await sleep(50);
+      holder = await readHolder(path);
+      if (holder === 'gone') continue;
+      if (!holder) { await rm(path, { force: true }).catch(() => undefined); continue; }
+    }
+    if (holder.host === me.host && !alive(holder.pid)) {
       await rm(path, { force: true });
       continue;
     }
-    if (!holder) {
-      // Being written right now, or garbage: wait a moment before judging it.
-      await sleep(50);
-      const again = await readHolder(path);
-      if (!again) { await rm(path, { force: true }).catch(() => undefined); continue; }
-    }
     if (Date.now() >= deadline || opts.signal?.aborted) throw new LockBusyError(holder, key);
-    if (!announced && holder) { opts.onWait?.(holder); announced = true; }
+    if (!announced) { opts.onWait?.(holder); announced = true; }
     await sleep(Math.min(200, Math.max(10, deadline - Date.now())), opts.signal);
   }
 }
 
-async function readHolder(path: string): Promise<LockHolder | undefined> {
+/**
+ * Creates the lock file with its holder already in it: written to a private file, then linked
+ * to the lock path, which fails if the lock exists. So no other process ever reads a lock
+ * file that is still empty (and takes it for garbage).
+ */
+async function tryCreate(path: string, me: LockHolder): Promise<boolean> {
+  const tmp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(tmp, JSON.stringify(me), { flag: 'wx' });
   try {
-    const h = JSON.parse(await readFile(path, 'utf8')) as LockHolder;
+    await link(tmp, path);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}
+
+/** The holder, 'gone' when there is no lock file, undefined when it cannot be understood. */
+async function readHolder(path: string): Promise<LockHolder | 'gone' | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
+    return undefined;
+  }
+  try {
+    const h = JSON.parse(text) as LockHolder;
     return typeof h.pid === 'number' ? h : undefined;
   } catch {
     return undefined;

@@ -135,7 +135,12 @@ describe('Argo CD repo', () => {
 
   test('without kubeconfig contexts nothing resolves', () => {
     const bare = discoverApps(repo, []);
-    assert.ok(bare.apps.every((a) => a.destination.resolution === 'unresolved' && a.destination.context === undefined));
+    // The same apps as with contexts (those of the fixture), and not one of them placed.
+    assert.deepEqual(bare.apps.map((a) => a.id).sort(), [
+      'argocd/argocd/child-a', 'argocd/argocd/child-b', 'argocd/argocd/external', 'argocd/argocd/guestbook-prod', 'argocd/argocd/guestbook-staging',
+      'argocd/argocd/root', 'argocd/argocd/shop', 'argocd/argocd/team-alpha', 'argocd/argocd/team-beta', 'argocd/argocd/web',
+    ]);
+    assert.deepEqual(bare.apps.map((a) => [a.id, a.destination.resolution, a.destination.context]).filter(([, res, ctx]) => res !== 'unresolved' || ctx !== undefined), []);
   });
 });
 

@@ -61,7 +61,15 @@ describe('examples/gitops-repo', () => {
   test('a copy without the git remote still knows its sources from gitops-lens.yaml', async () => {
     const noRemote = { ...repo, remotes: [] };
     const again = discoverApps(noRemote, []);
-    assert.ok(again.apps.every((a) => a.sources.every((s) => s.local)), 'repoURL in gitops-lens.yaml names this repo');
+    // All four apps, each source a folder of this copy: repoURL in gitops-lens.yaml names this repo.
+    assert.deepEqual(again.apps.map((a) => a.id).sort(), ['argocd/argocd/hello', 'argocd/argocd/shop', 'flux/flux/ks/flux-system/blog', 'kustomize/platform']);
+    for (const a of again.apps) {
+      assert.ok(a.sources.length > 0, a.id);
+      for (const s of a.sources) {
+        assert.equal(s.local, true, `${a.id}: ${s.repoURL}`);
+        assert.ok(s.dir?.startsWith(r.root + '/'), `${a.id}: ${s.dir}`);
+      }
+    }
   });
 
   test('every app renders; namespaces as declared; built-in kinds only', () => {

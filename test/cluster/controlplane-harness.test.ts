@@ -1,5 +1,6 @@
-// The test control plane is a real API server: server-side apply, RBAC and restarts behave
-// as in a real cluster. Later tests rely on exactly these properties.
+// Harness check, no product code: the test control plane (scripts/cluster) is a real API
+// server, so server-side apply, RBAC and restarts behave as in a real cluster. The product's
+// cluster tests rely on exactly these properties; a failure here is a broken harness.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiException, AppsV1Api, CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
@@ -29,7 +30,7 @@ function errorChain(e: unknown): string {
   return parts.join(' <- ');
 }
 
-describe('shared test cluster', () => {
+describe('harness: shared test cluster', () => {
   let c: SharedCluster;
   before(async () => { c = await sharedTestCluster(); });
 
@@ -67,7 +68,7 @@ describe('shared test cluster', () => {
   });
 });
 
-describe('private test cluster', () => {
+describe('harness: private test cluster', () => {
   let c: TestCluster;
   before(async () => { c = await startTestCluster({ name: 'restart' }); });
   after(async () => { await c?.stop(); });
