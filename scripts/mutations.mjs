@@ -60,7 +60,7 @@ export const MUTATIONS = [
     edits: [{ find: "if (!c.complete) return 'Extra, kept: the live listing was incomplete, so pruning is unsafe';", replace: '' }],
   },
   {
-    id: 'extra-untracked', area: 'prune', file: 'src/core/diff/extra.ts', tests: PRUNE_TESTS,
+    id: 'extra-untracked', area: 'prune', file: 'src/core/diff/extra.ts', tests: [...PRUNE_TESTS, 'test/diff/drift.test.ts'],
     what: 'objects the app does not track count as Extra (and get pruned)',
     edits: [{ find: '!desiredKeys.has(key) && tracker.tracks(object, id)', replace: '!desiredKeys.has(key)' }],
   },

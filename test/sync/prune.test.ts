@@ -5,7 +5,7 @@ import { clusterClientFromFile, type ClusterClient } from '../../src/core/cluste
 import { executeSync, loadDesired, planSync } from '../../src/core/sync';
 import { ARGO_TRACKING_ID } from '../../src/core/diff/tracking';
 import { readJournal } from '../../src/core/journal';
-import { sharedTestCluster, startTestCluster, type TestCluster } from '../support/cluster';
+import { RESTRICTED_NAMESPACE, sharedTestCluster, startTestCluster, type TestCluster } from '../support/cluster';
 import { appConfig, commitAll, configMap, gitIn, makeRepo, removeRepo, stateDirFor, uniq, writeFiles } from './support';
 import { join } from 'node:path';
 
@@ -70,17 +70,18 @@ describe('prune', () => {
   test('the last-moment re-check keeps what changed after the plan: Prune=false added live, deleted and recreated (new uid)', async () => {
     const ns = uniq('recheck');
     await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-    const root = makeRepo({ 'gitops-lens.yaml': appConfig('recheck', 'app', ns), 'app/keep.yaml': configMap('keep'), 'app/marked.yaml': configMap('marked'), 'app/recreated.yaml': configMap('recreated'), 'app/gone.yaml': configMap('gone') });
+    const root = makeRepo({ 'gitops-lens.yaml': appConfig('recheck', 'app', ns), 'app/keep.yaml': configMap('keep'), 'app/marked.yaml': configMap('marked'), 'app/recreated.yaml': configMap('recreated'), 'app/ending.yaml': configMap('ending'), 'app/gone.yaml': configMap('gone') });
     repos.push(root);
     const lockDir = stateDirFor();
     assert.equal((await executeSync(await planSync(await loadDesired(root, 'recheck'), client), client, { journal: false, lockDir })).outcome, 'succeeded');
-    writeFiles(root, { 'app/marked.yaml': null, 'app/recreated.yaml': null, 'app/gone.yaml': null });
-    commitAll(root, 'remove marked, recreated, gone');
+    writeFiles(root, { 'app/marked.yaml': null, 'app/recreated.yaml': null, 'app/ending.yaml': null, 'app/gone.yaml': null });
+    commitAll(root, 'remove marked, recreated, ending, gone');
     const plan = await planSync(await loadDesired(root, 'recheck'), client, { prune: true });
     assert.ok(plan.ok, JSON.stringify(plan.problems));
-    assert.deepEqual(plan.tasks.filter((t) => t.action === 'prune').map((t) => t.id.name).sort(), ['gone', 'marked', 'recreated']);
+    assert.deepEqual(plan.tasks.filter((t) => t.action === 'prune').map((t) => t.id.name).sort(), ['ending', 'gone', 'marked', 'recreated']);
 
-    // Between plan and execute: someone marks one object Prune=false, and deletes and recreates another.
+    // Between plan and execute: someone marks one object Prune=false, deletes and recreates
+    // another, and deletes a third that a finalizer keeps (Terminating).
     await client.raw('PATCH', `/api/v1/namespaces/${ns}/configmaps/marked`, { metadata: { annotations: { 'argocd.argoproj.io/sync-options': 'Prune=false' } } }, 'application/merge-patch+json');
     const old = (await cm(client, ns, 'recreated'))!;
     await client.delete({ group: '', version: 'v1', kind: 'ConfigMap', namespace: ns, name: 'recreated' });
@@ -90,6 +91,10 @@ describe('prune', () => {
     await client.apply({ ...old, metadata: meta }, { fieldManager: 'someone-else', force: true });
     const recreated = (await cm(client, ns, 'recreated'))!;
     assert.notEqual(recreated.metadata?.uid, uid);
+    await client.raw('PATCH', `/api/v1/namespaces/${ns}/configmaps/ending`, { metadata: { finalizers: ['example.com/hold'] } }, 'application/merge-patch+json');
+    await client.delete({ group: '', version: 'v1', kind: 'ConfigMap', namespace: ns, name: 'ending' });
+    const ending = (await cm(client, ns, 'ending'))!;
+    assert.ok(ending.metadata?.deletionTimestamp);
 
     const result = await executeSync(plan, client, { journal: false, lockDir });
     assert.equal(result.outcome, 'succeeded', result.message);
@@ -97,12 +102,50 @@ describe('prune', () => {
     assert.deepEqual(byName, {
       marked: 'skipped: kept: it is now annotated Prune=false',
       recreated: 'skipped: kept: it was replaced since the plan (different uid)',
+      ending: 'skipped: kept: it is already being deleted',
       gone: 'pruned: ',
     });
+    // Nothing deleted it a second time: the Terminating object is as it was; let it go now.
+    assert.equal((await cm(client, ns, 'ending'))?.metadata?.resourceVersion, ending.metadata?.resourceVersion);
+    await client.raw('PATCH', `/api/v1/namespaces/${ns}/configmaps/ending`, { metadata: { finalizers: null } }, 'application/merge-patch+json');
     assert.ok(await cm(client, ns, 'marked'), 'marked Prune=false after the plan: kept');
     assert.equal((await cm(client, ns, 'recreated'))?.metadata?.uid, recreated.metadata?.uid, 'the new object is not the one planned: kept');
     assert.equal(await cm(client, ns, 'gone'), null);
     assert.ok(await cm(client, ns, 'keep'));
+  });
+
+  test('a user who cannot list every kind of the app is never offered a prune: what it can see stays a skip', async (t) => {
+    const cluster = await sharedTestCluster();
+    if (!cluster.restrictedKubeconfig) return t.skip(cluster.restrictedSkipReason);
+    // The app holds ConfigMaps in team-a (the restricted user may read there) and a ClusterRole
+    // (it may not list those): its listing of the app's members is incomplete.
+    const name = uniq('partial');
+    const role = uniq('gitops-lens-test-role');
+    const root = makeRepo({
+      'gitops-lens.yaml': appConfig(name, 'app', RESTRICTED_NAMESPACE),
+      'app/a.yaml': configMap(`${name}-a`), 'app/b.yaml': configMap(`${name}-b`),
+      'app/role.yaml': `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: ${role}\nrules: []\n`,
+    });
+    repos.push(root);
+    const restricted = clusterClientFromFile(cluster.kubeconfigPath, 'restricted');
+    try {
+      assert.equal((await executeSync(await planSync(await loadDesired(root, name), client), client, { journal: false, lockDir: stateDirFor() })).outcome, 'succeeded');
+      writeFiles(root, { 'app/b.yaml': null });
+      commitAll(root, 'remove b');
+      const plan = await planSync(await loadDesired(root, name), restricted, { prune: true });
+      assert.equal(plan.liveComplete, false);
+      assert.match(plan.problems.filter((p) => p.code === 'listing-incomplete').map((p) => `${p.severity}: ${p.message}`).join('\n'), /^error: cannot list clusterroles\.rbac\.authorization\.k8s\.io: /m);
+      const b = plan.tasks.find((x) => x.id.name === `${name}-b`);
+      assert.deepEqual([b?.action, b?.reason], ['skip', 'Extra, kept: the live listing was incomplete, so pruning is unsafe']);
+      assert.equal(plan.summary.prune, 0);
+      assert.equal((await executeSync(plan, restricted, { journal: false, lockDir: stateDirFor() })).outcome, 'refused');
+      assert.ok(await cm(client, RESTRICTED_NAMESPACE, `${name}-b`));
+    } finally {
+      restricted.close();
+      for (const n of [`${name}-a`, `${name}-b`]) await client.delete({ group: '', version: 'v1', kind: 'ConfigMap', namespace: RESTRICTED_NAMESPACE, name: n }).catch(() => undefined);
+      await client.delete({ group: '', version: 'v1', kind: 'Secret', namespace: RESTRICTED_NAMESPACE, name: `gitops-lens-${name}` }).catch(() => undefined);
+      await client.delete({ group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRole', name: role }).catch(() => undefined);
+    }
   });
 
   test('an empty desired set is refused and nothing is pruned', async () => {
