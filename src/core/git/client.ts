@@ -9,6 +9,13 @@ export interface GitCallOptions {
   timeoutMs?: number;
   /** Extra environment (only the GIT_* keys below pass simple-git's environment guard). */
   env?: Record<string, string>;
+  /**
+   * The user's own environment, for git talking to another repository (a clone of a remote
+   * source): their credential helpers, askpass program, SSH agent and settings, proxies and
+   * global config apply. Only ever the user's process or settings environment, never a
+   * value read from a repository.
+   */
+  userEnv?: NodeJS.ProcessEnv;
   /** Written to git's stdin. */
   input?: Buffer | string;
   /** Exit codes that are answers, not failures (`merge-base --is-ancestor` → 1, `merge-file` → conflicts). */
@@ -28,6 +35,17 @@ const ALLOWED_ENV = ['GIT_INDEX_FILE', 'GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'G
 
 const INHERITED_ENV = ['PATH', 'HOME', 'USERPROFILE', 'XDG_CONFIG_HOME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TMPDIR', 'TEMP', 'TMP', 'SYSTEMROOT', 'HOMEDRIVE', 'HOMEPATH'];
 
+// How a user authenticates git to a remote: guarded by simple-git, honoured only with `userEnv`.
+const CREDENTIAL_ENV = ['GIT_ASKPASS', 'SSH_ASKPASS', 'GIT_SSH', 'GIT_SSH_COMMAND', 'GIT_SSH_VARIANT', 'GIT_CONFIG_GLOBAL', 'GIT_CONFIG_SYSTEM', 'GIT_CONFIG_NOSYSTEM', 'GIT_SSL_CAINFO', 'GIT_SSL_CAPATH', 'GIT_SSL_CERT', 'GIT_SSL_KEY', 'GIT_SSL_NO_VERIFY', 'GIT_TERMINAL_PROMPT'];
+// …and what credential helpers, SSH agents and proxies need to be found (not guarded).
+const REMOTE_ENV = ['SSH_AUTH_SOCK', 'SSH_AGENT_PID', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'no_proxy', 'all_proxy', 'DISPLAY', 'WAYLAND_DISPLAY', 'XDG_RUNTIME_DIR', 'DBUS_SESSION_BUS_ADDRESS', 'USER', 'LOGNAME', 'APPDATA', 'LOCALAPPDATA'];
+
+function pick(env: NodeJS.ProcessEnv, keys: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of keys) if (env[k] !== undefined) out[k] = env[k]!;
+  return out;
+}
+
 let gitBinary: string | undefined;
 
 /**
@@ -46,7 +64,7 @@ function client(root: string, opts: GitCallOptions, exit: { code?: number }): Si
     unsafe: { allowUnsafeCustomBinary: gitBinary !== undefined },
     timeout: { block: opts.timeoutMs ?? 60_000 },
     abort: opts.signal,
-    allowEnvironment: ALLOWED_ENV,
+    allowEnvironment: opts.userEnv ? [...ALLOWED_ENV, ...CREDENTIAL_ENV] : ALLOWED_ENV,
     input: opts.input === undefined ? undefined : () => opts.input,
     // simple-git only fails a command that wrote to stderr; a silent non-zero exit is a failure too.
     errors: (error, result) => {
@@ -56,12 +74,12 @@ function client(root: string, opts: GitCallOptions, exit: { code?: number }): Si
       return Buffer.concat([...result.stdErr, Buffer.from(`git exited with code ${result.exitCode}`)]);
     },
   });
-  if (opts.env) {
+  if (opts.userEnv) {
+    g.env({ ...pick(opts.userEnv, [...INHERITED_ENV, ...ALLOWED_ENV, ...CREDENTIAL_ENV, ...REMOTE_ENV]), ...opts.env });
+  } else if (opts.env) {
     // An explicit environment replaces the inherited one, and simple-git rejects risky keys in
     // it (EDITOR, PAGER, …): pass on only what git needs to find itself and the user's config.
-    const env: Record<string, string> = {};
-    for (const k of [...INHERITED_ENV, ...ALLOWED_ENV]) if (process.env[k] !== undefined) env[k] = process.env[k]!;
-    g.env({ ...env, ...opts.env });
+    g.env({ ...pick(process.env, [...INHERITED_ENV, ...ALLOWED_ENV]), ...opts.env });
   }
   return g;
 }

@@ -57,8 +57,8 @@ const inflight = new Map<string, Promise<ResolvedChart>>();
 
 /**
  * The chart unpacked in the cache, pulled with the user's helm (and their repository and
- * registry credentials) when not cached yet. A cached chart is used offline; `tools.refresh`
- * pulls a range or the newest version again. A digest pin is checked against what the
+ * registry credentials) when not cached yet. A cached chart is used offline; one pulled
+ * before `tools.refresh` by a range or as the newest version is pulled again. A digest pin is checked against what the
  * registry served, and a mismatch is refused.
  */
 export function resolveChart(ref: ChartRef, tools: Toolchain, signal?: AbortSignal): Promise<ResolvedChart> {
@@ -82,11 +82,11 @@ function isExactVersion(v: string | undefined): boolean {
   return !!v && /^v?\d+\.\d+\.\d+(-[\w.-]+)?(\+[\w.-]+)?$/.test(v);
 }
 
-interface Meta { name: string; version: string; digest?: string }
+interface Meta { name: string; version: string; digest?: string; fetchedAt?: number }
 
 async function resolve(ref: ChartRef, dir: string, tools: Toolchain, signal?: AbortSignal): Promise<ResolvedChart> {
   const meta = readMeta(dir);
-  const stale = tools.refresh && !isExactVersion(ref.version) && !ref.digest;
+  const stale = tools.refresh !== undefined && (meta?.fetchedAt ?? 0) < tools.refresh && !isExactVersion(ref.version) && !ref.digest;
   if (meta && !stale) return { dir: join(dir, 'chart'), name: meta.name, version: meta.version, digest: meta.digest, cached: true };
   if (!tools.trusted) throw new ChartUnavailableError(`${describeChart(ref)} is not cached, and fetching it runs helm, which is disabled in an untrusted workspace`);
   await mkdir(join(dir, '..'), { recursive: true });
@@ -99,7 +99,7 @@ async function resolve(ref: ChartRef, dir: string, tools: Toolchain, signal?: Ab
     await rename(join(tmp, 'out', entries[0].name), join(tmp, 'chart'));
     const chartYaml = parseYaml(await readFile(join(tmp, 'chart', 'Chart.yaml'), 'utf8')) as { name?: string; version?: string } | null;
     const m: Meta = { name: String(chartYaml?.name ?? entries[0].name), version: String(chartYaml?.version ?? ref.version ?? ''), digest: pulled.digest };
-    await writeFile(join(tmp, 'chart.json'), JSON.stringify({ ...m, repoURL: ref.repoURL, chart: ref.chart, requested: ref.version }, null, 2));
+    await writeFile(join(tmp, 'chart.json'), JSON.stringify({ ...m, fetchedAt: Date.now(), repoURL: ref.repoURL, chart: ref.chart, requested: ref.version }, null, 2));
     await rm(join(tmp, 'out'), { recursive: true, force: true });
     await rm(dir, { recursive: true, force: true });
     await rename(tmp, dir);

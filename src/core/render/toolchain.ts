@@ -14,8 +14,12 @@ export interface Toolchain {
   env?: NodeJS.ProcessEnv;
   /** Config management plugin name → command (argv) that renders it; from user settings only. */
   plugins?: Record<string, string[]>;
-  /** Fetch remote sources again even when a cached copy exists (charts by range, branches). */
-  refresh?: boolean;
+  /**
+   * Time (ms since the epoch) of the user's last refresh request: remote sources that can
+   * move (charts by range or newest, branches and tags) fetched before it are fetched again.
+   * Unset: whatever is cached is used, offline.
+   */
+  refresh?: number;
   /** False in an untrusted workspace: nothing is executed, only plain folders render. */
   trusted: boolean;
 }
@@ -31,6 +35,7 @@ export function toolchainFromEnv(env: NodeJS.ProcessEnv): Toolchain {
     jsonnet: env.GITOPS_LENS_JSONNET ?? env.GITOPS_LENS_TOOL_JSONNET,
     env,
     plugins: pluginsFromEnv(env.GITOPS_LENS_PLUGINS),
+    refresh: env.GITOPS_LENS_REFRESH && Number.isFinite(Number(env.GITOPS_LENS_REFRESH)) ? Number(env.GITOPS_LENS_REFRESH) : undefined,
     trusted: true,
   };
 }

@@ -347,6 +347,27 @@ describe('Argo CD fleet with remote charts (HTTP repository with basic auth, OCI
     assert.match(res.problems[0].message, new RegExp(`^podinfo-http: chart podinfo 6\\.5\\.0 from ${chartRepo.url} could not be pulled: .*401`));
   });
 
+  test('a chart by version range: the cached pull is used until a refresh, which pulls the newest match once', async () => {
+    const ref = { repoURL: chartRepo.url, chart: 'podinfo', version: '>=6.0.0 <7.0.0' };
+    assert.equal((await resolveChart(ref, tools)).version, '6.6.0');
+    // The chart team publishes 6.7.0.
+    const served = join(helmHome, 'served');
+    await packageChart(podinfoChart('6.7.0'), served, userEnv);
+    await helm(['repo', 'index', served, '--url', chartRepo.url], userEnv);
+    const before = chartRepo.requests;
+    const cached = await resolveChart(ref, tools);
+    assert.deepEqual([cached.version, cached.cached, chartRepo.requests], ['6.6.0', true, before]);
+    const refresh = Date.now();
+    const pulled = await resolveChart(ref, { ...tools, refresh });
+    assert.deepEqual([pulled.version, pulled.cached], ['6.7.0', false]);
+    const after = chartRepo.requests;
+    assert.equal((await resolveChart(ref, { ...tools, refresh })).version, '6.7.0');
+    assert.equal(chartRepo.requests, after, 'pulled once per refresh request');
+    // An exact version never moves: no pull on refresh.
+    const exact = await resolveChart({ ...ref, version: '6.5.0' }, { ...tools, refresh: Date.now() });
+    assert.deepEqual([exact.version, exact.cached, chartRepo.requests], ['6.5.0', true, after]);
+  });
+
   test('cached charts render offline with no request; an uncached chart is Unknown with one message', async () => {
     const before = chartRepo.requests;
     const again = await renderApp(child('podinfo-http'), repo, tools);
