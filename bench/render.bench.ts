@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { discoverApps, type GitOpsApp } from '../src/core/apps';
 import { RenderCache, renderApp, toolchainFromEnv, type RenderResult } from '../src/core/render';
-import { loadRepo } from '../src/core/repo/scan';
+import { loadRepo } from '../src/core/repo';
 import { generateRepo } from './generate-repo';
 
 const run = promisify(execFile);

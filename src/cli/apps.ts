@@ -9,7 +9,7 @@ import { maskSecret } from '../core/diff';
 import { EXIT, err, out, table, where, type CliIO } from './io';
 
 export async function runApps(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, kubeconfig: { type: 'string', multiple: true } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, kubeconfig: { type: 'string', multiple: true }, strict: { type: 'boolean' } } });
   const root = resolve(io.cwd, positionals[0] ?? '.');
   if (!isDirectory(root)) {
     err(io, `${root} is not a directory`);
@@ -17,8 +17,9 @@ export async function runApps(argv: string[], io: CliIO): Promise<number> {
   }
   const ws = await loadWorkspace(root, { kubeconfig: values.kubeconfig, env: io.env });
   const { apps, unsupported, config } = ws.discovery;
-  // Discovery errors (a missing path, an unknown source) make the listing exit 2 so scripts notice.
-  const failed = apps.some((a) => a.problems.some((p) => p.severity === 'error'));
+  // The listing worked: an app's problems (a missing path, an unknown source) are reported, not fatal.
+  // --strict makes them fail the command, for CI jobs that gate on a clean app list.
+  const failed = !!values.strict && apps.some((a) => a.problems.some((p) => p.severity === 'error'));
   if (values.json) {
     out(io, JSON.stringify({ root, apps, unsupported, configProblems: config.problems }, null, 2));
     return failed ? EXIT.error : EXIT.ok;

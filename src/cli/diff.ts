@@ -65,7 +65,7 @@ export async function runDiff(argv: string[], io: CliIO): Promise<number> {
       let session: ClusterSession;
       try { session = sessionFor(context); } catch (x) { results.push({ app, error: `${app.id}: ${(x as Error).message}` }); continue; }
       // Drift only: SOPS-encrypted values are decrypted in memory when the user's sops and key can.
-      const render = await renderApp(app, ws.repo, tools, { decryptSops: { program: io.env.GITOPS_LENS_SOPS, env: io.env } });
+      const render = await renderApp(app, ws.repo, tools, { decryptSops: { program: io.env.GITOPS_LENS_SOPS, env: io.env, hint: 'set GITOPS_LENS_SOPS to its path' } });
       if (!render.ok) {
         results.push({ app, error: `${app.id}: render failed: ${render.problems.map((p) => `${p.file ? where(io, p.file, p.range) + ': ' : ''}${p.message}`).join('; ')}` });
         continue;

@@ -7,47 +7,13 @@ import { runRevert } from './revert';
 import { runHistory } from './history';
 import { runRevisionDiff } from './revdiff';
 import { runLint, type RenderAppHook } from './lint';
+import { commandUsage, overallUsage } from './usage';
 import { loadWorkspace, findApp } from '../core/workspace';
 import { renderApp, toolchainFromEnv } from '../core/render';
 
 export type { CliIO } from './io';
 
-const USAGE = `usage: gitops-lens <command> [options]
-
-commands:
-  apps [dir] [--json]                 list the GitOps apps of a repository
-  render <app> [--json|--yaml]        print an app's desired resources
-  lint [paths|--app NAME] [--format text|json|sarif] [--preset default|baseline|restricted]
-       [--fail-on error|warning|info] [--k8s-version X]
-                                      policy findings at file:line:col (exit 1 at/above --fail-on)
-  diff <app|--all> [--context NAME] [--json]  normalized live-vs-Git diff per resource
-  diff <app> --from REV [--to REV]    the same as revdiff
-  revdiff <app> --from REV [--to REV] [--stat|--json]
-                                      rendered change between two revisions, no cluster
-                                      (exit 0 none, 1 changes, 2 error)
-  plan <app> [--prune] [--working-tree|--revision REV] [--resource KEY] [--json]
-                                      ordered tasks, each dry-run on the server
-  sync <app> [--prune] [--dry-run] [--working-tree [--allow-uncommitted]] [--force]
-       [--reconcile] [--wait-lock S] [--timeout S] [--concurrency N] [--context NAME]
-                                      server-side apply wave by wave (committed HEAD by default)
-  revert <app> --git [--commit SHA] [--whole-commit] [--mainline N] [--confirm-empty N] [--dry-run]
-                                      revert the app's files of the last commit that changed it
-                                      (a new commit; --whole-commit: every file of the commit)
-  revert <app> --adopt KEY --path FIELD [--commit-change] [--dry-run]
-                                      write a live value into its source YAML
-  revert <app> --to REV [--prune] [--dry-run] | --drift [--resource KEY]
-                                      sync the app as REV has it | re-apply HEAD
-  revert --undo                       undo the last Git change revert made here (if nothing moved)
-  history [app] [--json] [--limit N]  journal of syncs and delivery figures
-
-plan/sync/revert exit codes: 0 done or nothing to change, 1 plan has changes,
-  2 usage or error, 3 refused (dry-run/render failure, controller-managed app without
-  --force, uncommitted changes, another sync running, a root or merge commit without
-  --mainline, a conflicting revert, an app left empty without --confirm-empty N;
-  nothing written), 4 sync failed
-  part-way (see the journal), 130 cancelled
-
-exit codes: 0 ok, 1 findings or drift, 2 usage or error`;
+const USAGE = overallUsage();
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
 const COMMANDS: Record<string, Command> = {
@@ -65,7 +31,7 @@ function lintRenderHook(io: CliIO): RenderAppHook {
     if ('error' in app) return app;
     const r = await renderApp(app, ws.repo, toolchainFromEnv(io.env));
     if (!r.ok) return { error: r.problems.map((p) => p.message).join('; ') };
-    return { appId: app.id, resources: r.resources, files: r.inputs };
+    return { appId: app.id, resources: r.resources, files: r.inputs, repo: ws.repo };
   };
 }
 
@@ -79,6 +45,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   if (!run) {
     err(io, `unknown command "${cmd}"\n${USAGE}`);
     return EXIT.error;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    out(io, commandUsage(cmd));
+    return EXIT.ok;
   }
   try {
     return await run(rest, io);

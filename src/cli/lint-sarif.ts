@@ -3,8 +3,10 @@ import { RULES, RULE_BY_ID, type Finding, type RuleMeta } from '../core/policy';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 
+export interface SarifLog { runs: { results: unknown[]; [key: string]: unknown }[]; [key: string]: unknown }
+
 /** SARIF 2.1.0 log of findings: real regions (1-based), rule metadata and help. */
-export function toSarif(findings: Finding[], root: string, toolVersion: string): Record<string, unknown> {
+export function toSarif(findings: Finding[], root: string, toolVersion: string): SarifLog {
   const used = new Map<string, RuleMeta>();
   for (const f of findings) if (!used.has(f.ruleId)) used.set(f.ruleId, RULE_BY_ID.get(f.ruleId) ?? { id: f.ruleId, severity: 'error', title: f.ruleId.startsWith('policy.') ? `Admission policy ${f.ruleId.slice(7)}` : f.ruleId, help: 'A ValidatingAdmissionPolicy of this repository rejects the object.' });
   const rules = [...RULES.filter((r) => used.has(r.id)), ...[...used.values()].filter((r) => !RULE_BY_ID.has(r.id))];

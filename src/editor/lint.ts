@@ -5,9 +5,10 @@ import * as vscode from 'vscode';
 import { relative } from 'node:path';
 import { parseManifestFile, type ManifestFile } from '../core/manifest';
 import { remotesFromGitConfig } from '../core/git/config';
-import { Linter, type SchemaSource, lintRendered, loadLintConfig, mergeFindings, readManifestFile, RULE_BY_ID, type Finding } from '../core/policy';
+import { Linter, type SchemaSource, lintRepository, lintScopeOf, loadLintConfig, mergeFindings, RULE_BY_ID, type Finding } from '../core/policy';
+import { loadRepo, roleOf, type RepoFiles, type RepoFile } from '../core/repo';
 import { toRange, toSeverity } from './convert';
-import { errorMessage, type Log } from './log';
+import type { Log } from './log';
 import type { WorkspaceModel } from './model';
 
 export const RULE_SCHEME = 'gitops-lens-rule';
@@ -18,7 +19,6 @@ const SLICE_MS = 15;
 export class LintService implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('gitops-lens');
   private linter?: Linter;
-  private readonly files = new Map<string, ManifestFile>();
   /** Findings by file, raw and rendered, as last published: code actions read them. */
   private readonly findings = new Map<string, Finding[]>();
   private readonly rendered = new Map<string, Finding[]>();
@@ -56,20 +56,19 @@ export class LintService implements vscode.Disposable {
     }, delay));
   }
 
-  /**
-   * A document's text as a manifest file. Its role (Helm template, kustomize patch, ...) comes
-   * from the loaded repo when the file is in it, so typing does not probe the disk each time.
-   */
+  /** A document's text as a manifest file, its role from the core classifier and the loaded repo's layout. */
   private parse(path: string, text: string): ManifestFile {
-    const role = this.model.workspace?.repo.byPath.get(path)?.role;
-    return role ? parseManifestFile(path, text, role) : readManifestFile(path, text);
+    const layout = this.model.workspace?.repo ?? { chartDirs: new Set<string>(), patchFiles: new Set<string>() };
+    return parseManifestFile(path, text, roleOf(path, layout, text));
   }
 
   /** Lints one document's current text; re-lints the rest when a repo-wide fact (CRD, policy) changed. */
   lintDocument(doc: vscode.TextDocument): void {
     const linter = this.ensureLinter();
+    const repo = this.model.workspace?.repo;
+    // Out of scope (ignored, outside the repo's Flux source, lint.skip): the same files the CLI leaves out.
+    if (repo && !lintScopeOf(repo, linter)(doc.uri.fsPath)) { this.publish(doc.uri.fsPath, []); return; }
     const file = this.parse(doc.uri.fsPath, doc.getText());
-    this.files.set(file.file, file);
     // Rendered findings were computed from the saved file; with unsaved edits their positions are stale.
     if (doc.isDirty) this.rendered.delete(file.file);
     const repoWide = linter.updateFile(file);
@@ -102,7 +101,6 @@ export class LintService implements vscode.Disposable {
 
   reset(): void {
     this.linter = undefined;
-    this.files.clear();
   }
 
   /**
@@ -114,68 +112,42 @@ export class LintService implements vscode.Disposable {
     const started = Date.now();
     this.reset();
     const linter = this.ensureLinter();
-    const open = new Map(vscode.workspace.textDocuments.filter((d) => this.ownsDocument(d)).map((d) => [d.uri.fsPath, d]));
-    const sources = await this.sourceFiles(open);
+    const repo = await this.repoFiles();
     if (gen !== this.generation) return { files: 0, findings: 0 };
-    for (const f of sources) {
-      this.files.set(f.file, f);
-      linter.updateFile(f);
-    }
-    const results = new Map<string, Finding[]>();
-    const unknownKinds = new Set<string>();
     let sliceStart = Date.now();
-    for (const f of sources) {
-      try {
-        results.set(f.file, linter.lintFile(f, { unknownKinds }));
-      } catch (e) {
-        this.log.error(`lint ${f.file}: ${errorMessage(e)}`);
-      }
-      if (Date.now() - sliceStart > SLICE_MS) {
+    // The core's one lint of a repository (the CLI runs the same), sliced so the extension host stays responsive.
+    const result = await lintRepository(linter, {
+      repo,
+      renders: this.model.trusted ? [...this.model.renders].filter(([, r]) => r.ok).map(([appId, r]) => ({ appId, resources: r.resources })) : [],
+      checkpoint: async () => {
+        if (Date.now() - sliceStart <= SLICE_MS) return gen === this.generation;
         await new Promise((r) => setImmediate(r));
-        if (gen !== this.generation) return { files: 0, findings: 0 };
         sliceStart = Date.now();
-      }
-    }
+        return gen === this.generation;
+      },
+    });
+    if (result.cancelled || gen !== this.generation) return { files: 0, findings: 0 };
+    const known = new Set(repo.files.map((f) => f.file));
     this.rendered.clear();
-    if (this.model.trusted) {
-      for (const [appId, r] of this.model.renders) {
-        if (!r.ok) continue;
-        try {
-          const found = lintRendered(linter, r.resources, { appId, fileFor: (p) => this.files.get(p) });
-          for (const f of found) if (this.files.has(f.file)) this.rendered.set(f.file, [...(this.rendered.get(f.file) ?? []), f]);
-        } catch (e) {
-          this.log.error(`lint rendered ${appId}: ${errorMessage(e)}`);
-        }
-        await new Promise((r) => setImmediate(r));
-        if (gen !== this.generation) return { files: 0, findings: 0 };
-      }
-    }
+    for (const [file, f] of result.byFile) if (known.has(file) && f.rendered.length) this.rendered.set(file, f.rendered);
     this.collection.clear();
     this.findings.clear();
     let count = 0;
-    for (const [file, list] of results) count += this.publish(file, list);
+    for (const [file, f] of result.byFile) if (known.has(file)) count += this.publish(file, f.raw);
     this.lastRunMs = Date.now() - started;
-    this.log.info(`lint (${reason}): ${sources.length} files, ${count} findings, ${this.lastRunMs} ms${this.model.trusted ? '' : ' (Restricted Mode: raw files only)'}`);
-    return { files: sources.length, findings: count };
+    this.log.info(`lint (${reason}): ${result.files} files, ${count} findings, ${this.lastRunMs} ms${this.model.trusted ? '' : ' (Restricted Mode: raw files only)'}`);
+    return { files: result.files, findings: count };
   }
 
-  /** Trusted: the model's parsed repo (git's file list). Restricted: VS Code's file search, no git. */
-  private async sourceFiles(open: Map<string, vscode.TextDocument>): Promise<ManifestFile[]> {
-    const fromOpen = (path: string) => { const d = open.get(path); return d ? this.parse(path, d.getText()) : undefined; };
-    const repo = this.model.workspace?.repo;
-    if (this.model.trusted && repo) return repo.files.map((f) => fromOpen(f.file) ?? f);
-    const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(this.model.folder, '**/*.{yaml,yml}'), '**/{node_modules,.git,vendor}/**', 5000);
-    const out: ManifestFile[] = [];
-    for (const u of uris) {
-      const mine = fromOpen(u.fsPath);
-      if (mine) { out.push(mine); continue; }
-      try {
-        out.push(readManifestFile(u.fsPath, new TextDecoder().decode(await vscode.workspace.fs.readFile(u))));
-      } catch (e) {
-        this.log.warn(`lint: cannot read ${u.fsPath}: ${errorMessage(e)}`);
-      }
-    }
-    return out;
+  /**
+   * The repo's files as the core lists them (git in a trusted workspace, a walk honouring
+   * .gitignore in Restricted Mode, where nothing runs), open documents with their unsaved text.
+   */
+  private async repoFiles(): Promise<RepoFiles<RepoFile>> {
+    const repo = this.model.workspace?.repo ?? await loadRepo(this.model.root, { noExec: !this.model.trusted });
+    const open = new Map(vscode.workspace.textDocuments.filter((d) => this.ownsDocument(d)).map((d) => [d.uri.fsPath, d]));
+    if (open.size === 0) return repo;
+    return { ...repo, files: repo.files.map((f) => { const d = open.get(f.file); return d ? this.parse(f.file, d.getText()) : f; }) };
   }
 
   private publish(file: string, raw: Finding[]): number {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { delimiter } from 'node:path';
-import { toolchainFromEnv, type Toolchain } from '../core/render';
+import { EDITOR_TOOL_HINTS, toolchainFromEnv, type Toolchain } from '../core/render';
 
 export type DesiredState = 'HEAD' | 'workingTree';
 export type LintPreset = 'default' | 'baseline' | 'restricted';
@@ -34,6 +34,7 @@ export function readSettings(trusted: boolean): Settings {
       helm: path('helmPath') ?? fromEnv.helm,
       kubectl: path('kubectlPath') ?? fromEnv.kubectl,
       trusted,
+      hints: EDITOR_TOOL_HINTS,
     },
     kubeconfig: kubeconfig ? kubeconfig.split(delimiter).filter(Boolean) : [],
     desiredState: c.get<DesiredState>('desiredState') ?? 'workingTree',

@@ -83,9 +83,11 @@ describe('gitops-lens apps on broken inputs', () => {
   before(() => (r = brokenRepo()));
   after(() => r.cleanup());
 
-  test('discovery errors are listed with file:line:col and exit 2', async () => {
+  test('discovery errors are listed with file:line:col; the listing exits 0, --strict exits 2', async () => {
     const { code, stdout } = await cli(['apps'], r.root);
-    assert.equal(code, 2);
+    assert.equal(code, 0);
+    assert.equal((await cli(['apps', '--strict'], r.root)).code, 2);
+    assert.equal((await cli(['apps', '--json'], r.root)).code, 0);
     const pathLine = line1(r, 'argocd/missing.yaml', '    path: apps/does-not-exist');
     assert.ok(stdout.includes(`argocd/missing.yaml:${pathLine}:5: error: argocd/argocd/missing: source path "apps/does-not-exist" does not exist in this repository`), stdout);
     assert.match(stdout.split('\n').find((l) => l.startsWith('argocd/argocd/missing '))!, /1 error\(s\)$/);
@@ -128,7 +130,11 @@ describe('gitops-lens render', () => {
   test('unknown app, missing argument: exit 2 with a message', async () => {
     const unknown = await cli(['render', 'nope'], r.root);
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /no app "nope"; known apps: .*argocd\/argocd\/shop/);
+    assert.match(unknown.stderr, /no app "nope" \(\d+ apps; `gitops-lens apps` lists them\)/);
+    // A typo gets the closest ids, not the whole list.
+    const typo = await cli(['render', 'shpo'], r.root);
+    assert.match(typo.stderr, /no app "shpo"; did you mean argocd\/argocd\/shop\?/);
+    assert.doesNotMatch(typo.stderr, /argocd\/argocd\/web/);
     const none = await cli(['render'], r.root);
     assert.equal(none.code, 2);
     assert.match(none.stderr, /usage: gitops-lens render/);
@@ -144,10 +150,11 @@ describe('gitops-lens render', () => {
     assert.ok(kz.stderr.includes(`apps/missing-file/kustomization.yaml:${line1(broken, 'apps/missing-file/kustomization.yaml', '  - gone.yaml')}:5: resources entry "gone.yaml" does not exist`), kz.stderr);
   });
 
-  test('helm missing: exit 2, the error names the binary and the setting', async () => {
+  test('helm missing: exit 2, the error names the binary and the environment variable, not an editor setting', async () => {
     const { code, stderr } = await cli(['render', 'chart'], broken.root, { GITOPS_LENS_HELM: '/nonexistent/helm' });
     assert.equal(code, 2);
-    assert.match(stderr, /\/nonexistent\/helm was not found\. Install it or set "gitopsLens\.helmPath" to its path\./);
+    assert.match(stderr, /\/nonexistent\/helm was not found\. Install it or set GITOPS_LENS_HELM to its path\./);
+    assert.doesNotMatch(stderr, /gitopsLens\./);
   });
 });
 

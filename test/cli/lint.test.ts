@@ -54,14 +54,15 @@ test('--app uses the render hook and maps findings on the rendered object to sou
   // the image field of the source, not on the start of its document.
   const source = goodDeployment().replace('allowPrivilegeEscalation: false', 'allowPrivilegeEscalation: true');
   const root = makeRepo({ 'd.yaml': source });
-  const { readManifestFile } = await import('../../src/core/policy');
+  const { loadRepo } = await import('../../src/core/repo');
   const { code, stdout: out } = await runCliCaptured(['--app', 'web'], { cwd: root, env: {}, run: (argv, io) => runLint(argv, io, {
     renderApp: async (name) => {
-      const f = readManifestFile(join(root, 'd.yaml'));
+      const repo = await loadRepo(root);
+      const f = repo.byPath.get(join(root, 'd.yaml'))!;
       const d = f.documents[0];
       const object = structuredClone(d.object!);
       (object as unknown as { spec: { template: { spec: { containers: { image: string }[] } } } }).spec.template.spec.containers[0].image = 'nginx:latest';
-      return { appId: `kustomize/${name}`, files: [f.file], resources: [{ object, id: d.id!, origin: { file: f.file, docIndex: 0, range: d.range, via: 'kustomize-origin' } }] };
+      return { appId: `kustomize/${name}`, files: [f.file], repo, resources: [{ object, id: d.id!, origin: { file: f.file, docIndex: 0, range: d.range, via: 'kustomize-origin' } }] };
     },
   }) });
   assert.equal(code, 1);

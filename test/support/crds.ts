@@ -149,3 +149,63 @@ spec:
                   x-kubernetes-list-type: map
 `;
 }
+
+/**
+ * A CRD bundle of several MB, as operators ship them (one file, `---` separated, every field
+ * described): `count` CRDs of `group`, each with a spec of nested sections of described fields.
+ */
+export function crdBundle(group: string, count: number): string {
+  const field = (name: string, i: number) => [
+    `                    ${name}:`,
+    `                      description: |-`,
+    `                        ${name} configures part ${i} of the component. When it is not set the controller`,
+    `                        uses the value of the parent section; see the operator documentation for details`,
+    `                        on precedence, defaults and how changes roll out to running instances.`,
+    `                      type: ${['string', 'integer', 'boolean'][i % 3]}`,
+  ].join('\n');
+  const section = (s: number) => [
+    `                section${s}:`,
+    `                  description: Section ${s} groups related settings of the component.`,
+    `                  type: object`,
+    `                  properties:`,
+    ...Array.from({ length: 40 }, (_, i) => field(`setting${s}x${i}`, i)),
+  ].join('\n');
+  const one = (n: number) => `---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: components${n}.${group}
+  annotations:
+    controller-gen.kubebuilder.io/version: v0.16.4
+spec:
+  group: ${group}
+  names:
+    kind: Component${n}
+    listKind: Component${n}List
+    plural: components${n}
+    singular: component${n}
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      subresources:
+        status: {}
+      schema:
+        openAPIV3Schema:
+          description: Component${n} is one component managed by the operator.
+          type: object
+          properties:
+            apiVersion: {type: string}
+            kind: {type: string}
+            metadata: {type: object}
+            spec:
+              type: object
+              properties:
+${Array.from({ length: 12 }, (_, s) => section(s)).join('\n')}
+            status:
+              type: object
+              x-kubernetes-preserve-unknown-fields: true
+`;
+  return Array.from({ length: count }, (_, n) => one(n)).join('');
+}

@@ -1,4 +1,4 @@
-import type { RepoSnapshot } from '../repo/scan';
+import type { RepoSnapshot } from '../repo';
 import { obj, str } from './declare';
 import type { RepoConfig } from './config';
 import type { GitOpsApp } from './types';

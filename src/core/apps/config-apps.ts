@@ -1,5 +1,5 @@
 import { join, relative, sep } from 'node:path';
-import type { RepoSnapshot } from '../repo/scan';
+import type { RepoSnapshot } from '../repo';
 import { CONFIG_FILE, type ConfigApp } from './config';
 import { arr, hasKustomization, isDir, obj, rendererFor, repoPath, str } from './declare';
 import type { AppSource, GitOpsApp } from './types';

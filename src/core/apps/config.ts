@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { join } from 'node:path';
-import type { RepoSnapshot } from '../repo/scan';
+import type { RepoSnapshot } from '../repo';
 
 /** `gitops-lens.yaml` at the repo root. Every section is optional. */
 export interface RepoConfig {

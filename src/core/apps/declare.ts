@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, normalize, relative, resolve } from 'node:path';
 import { locatePath, type JsonPath, type KubeObject, type ManifestDocument, type ManifestFile } from '../manifest';
 import type { AppProblem, AppSource, Declaration, RendererKind } from './types';
-import type { RepoSnapshot } from '../repo/scan';
+import type { RepoSnapshot } from '../repo';
 import { kustomizationFile } from '../repo/roles';
 import { sameRepo } from '../git/url';
 

@@ -14,7 +14,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { resourceKey, type ManifestDocument, type ManifestFile } from '../manifest';
-import type { RepoSnapshot } from '../repo/scan';
+import type { RepoSnapshot } from '../repo';
 import type { ArtifactCopy, SourceArchive } from './types';
 import { isThisRepo, obj, repoPath, str, arr } from './declare';
 

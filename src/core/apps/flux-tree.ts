@@ -12,7 +12,7 @@
  */
 import { join, resolve, sep } from 'node:path';
 import { documentValueOf } from '../manifest/parse';
-import type { RepoSnapshot } from '../repo/scan';
+import type { RepoSnapshot } from '../repo';
 import { KUSTOMIZATION_FILES } from '../repo/roles';
 import { arr, obj, str } from './declare';
 

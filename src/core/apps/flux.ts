@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { dirname, join, relative, sep } from 'node:path';
 import { resourceKey, type KubeObject, type ManifestFile } from '../manifest';
-import type { RepoSnapshot } from '../repo/scan';
+import type { RepoSnapshot } from '../repo';
 import { KUSTOMIZATION_FILES } from '../repo/roles';
 import { arr, declarationOf, isDir, obj, problemAt, repoPath, str, type DeclContext } from './declare';
 import { readRepoConfig, type RepoConfig } from './config';
@@ -224,7 +224,7 @@ function artifactView(repo: RepoSnapshot, files: Map<string, string>): { repo: R
     mfs.push({ ...mf, file: abs });
   }
   const kustomizationDirs = new Set(mfs.filter((f) => KUSTOMIZATION_FILES.some((k) => f.file.endsWith(sep + k))).map((f) => dirname(f.file)));
-  return { repo: { root, remotes: repo.remotes, files: mfs, byPath: new Map(mfs.map((f) => [f.file, f])), kustomizationDirs, chartDirs: new Set() }, toRepo };
+  return { repo: { root, remotes: repo.remotes, files: mfs, byPath: new Map(mfs.map((f) => [f.file, f])), kustomizationDirs, chartDirs: new Set(), patchFiles: new Set(), scope: repo.scope }, toRepo };
 }
 
 function contextOf(repo: RepoSnapshot, p: Placed): DeclContext {

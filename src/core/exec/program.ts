@@ -6,8 +6,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
   input?: string;
-  /** The setting that names this binary, quoted in the error when it is missing. */
-  setting?: string;
+  /** What the user does to name this program's path, ending the error when it is missing ("set GITOPS_LENS_HELM to its path"). */
+  hint?: string;
 }
 
 export interface RunResult { stdout: string; stderr: string; durationMs: number }
@@ -36,7 +36,7 @@ export function run(binary: string, args: string[], opts: RunOptions = {}): Prom
       if (!err) return resolve({ stdout, stderr, durationMs });
       const e = err as NodeJS.ErrnoException & { killed?: boolean; code?: string | number; signal?: string };
       if (e.code === 'ENOENT') {
-        const hint = opts.setting ? ` Install it or set "${opts.setting}" to its path.` : '';
+        const hint = ` Install it or ${opts.hint ?? 'put it on PATH'}.`;
         return reject(new ExecError(`${binary} was not found.${hint}`, 'binary-missing'));
       }
       if (e.name === 'AbortError' || opts.signal?.aborted) return reject(new ExecError(`${binary} was cancelled`, 'cancelled', stderr));

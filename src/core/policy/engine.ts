@@ -57,7 +57,8 @@ export class Linter {
   private readonly validator: SchemaValidator;
   private readonly policies = new PolicyEngine();
   private readonly preset: Preset;
-  private readonly config: LintConfig;
+  /** The repo's lint configuration (gitops-lens.yaml `lint:`), as given. */
+  readonly config: LintConfig;
   private readonly k8sVersion: string;
   private readonly podSecurity: PodSecurityOptions;
   private readonly builtin?: SchemaSource;
@@ -112,17 +113,25 @@ export class Linter {
 
   /** All findings of one file, in order of position. */
   lintFile(file: ManifestFile, opts: LintFileOptions = {}): Finding[] {
+    // Only Kubernetes YAML is judged: another tool's file (a Taskfile, mkdocs.yml, an Ansible
+    // inventory) is none of lint's business, its syntax and custom tags included.
+    if (!isKubernetesFile(file)) return [];
     this.refresh();
     const out: Finding[] = [];
     const directives = parseDirectives(file);
     const unknownKinds = opts.unknownKinds ?? new Set<string>();
     for (const p of file.problems) this.push(out, { ruleId: 'yaml', severity: p.severity, message: p.message, file: file.file, range: p.range }, directives);
     const seenIds = new Map<string, number>();
+    for (const f of this.index.failuresIn(file.file)) {
+      const doc = file.documents[f.docIndex];
+      if (doc) this.emit(out, internalError(f.rule, f.error), file, doc, directives, undefined);
+    }
     for (const doc of file.documents) {
-      for (const p of doc.problems) this.push(out, { ruleId: 'yaml', severity: p.severity, message: p.message, file: file.file, range: p.range }, directives);
+      // An application tag (`!env_var`, `!!python/name:`) means something to the tool that reads it, not to Kubernetes.
+      for (const p of doc.problems) if (doc.kind === 'resource' || p.code !== 'yaml-TAG_RESOLVE_FAILED') this.push(out, { ruleId: 'yaml', severity: p.severity, message: p.message, file: file.file, range: p.range }, directives);
       if (file.role === 'kustomization' && doc.kind === 'non-kubernetes') {
         const k = documentValueOf(file, doc.index);
-        if (k && typeof k === 'object') for (const r of checkKustomization(k as Record<string, unknown>, file.file, this.gitopsContext())) this.emit(out, r, file, doc, directives, undefined);
+        if (k && typeof k === 'object') for (const r of guarded('kustomization', () => checkKustomization(k as Record<string, unknown>, file.file, this.gitopsContext()))) this.emit(out, r, file, doc, directives, undefined);
         continue;
       }
       if (doc.kind !== 'resource' || !doc.object || !doc.id) continue;
@@ -144,31 +153,37 @@ export class Linter {
     this.refresh();
     const ignored = ignoredByAnnotations(obj);
     const raw: RawFinding[] = [];
-    // A SOPS-encrypted document carries `sops` metadata that Flux drops before applying: not a schema error.
-    const schema = this.validator.validate(withoutSopsMetadata(obj));
-    const gvk = `${obj.apiVersion}/${obj.kind}`;
-    if (!schema.known) {
-      if (!unknownKinds.has(gvk)) {
+    // Each rule runs on its own: one that throws on this object is reported as a finding here and the others still run.
+    raw.push(...guarded('schema', () => {
+      const found: RawFinding[] = [];
+      // SOPS keeps its metadata in the encrypted file itself; it is removed before anything is applied.
+      const schema = this.validator.validate(withoutSopsMetadata(obj));
+      const gvk = `${obj.apiVersion}/${obj.kind}`;
+      if (!schema.known && !unknownKinds.has(gvk)) {
         unknownKinds.add(gvk);
-        raw.push({ ruleId: 'unknown-schema', path: ['kind'], message: `no schema is known for ${obj.kind} (${obj.apiVersion}); it is not validated. Add its CustomResourceDefinition to the repo or connect a cluster` });
+        found.push({ ruleId: 'unknown-schema', path: ['kind'], message: `no schema is known for ${obj.kind} (${obj.apiVersion}); it is not validated. Add its CustomResourceDefinition to the repo or connect a cluster` });
       }
-    }
-    for (const e of schema.errors) raw.push({ ruleId: 'schema', path: e.path, message: e.message });
-    const dep = deprecationOf(obj.apiVersion, obj.kind, this.k8sVersion);
+      for (const e of schema.errors) found.push({ ruleId: 'schema', path: e.path, message: e.message });
+      return found;
+    }));
+    let dep: ReturnType<typeof deprecationOf>;
+    try { dep = deprecationOf(obj.apiVersion, obj.kind, this.k8sVersion); } catch (e) { raw.push(internalError('deprecated-api', e)); }
     if (dep) {
       const repl = dep.d.replacement ? `; use ${dep.d.replacement}` : '';
       raw.push({ ruleId: 'deprecated-api', path: ['apiVersion'], message: dep.removed ? `${obj.apiVersion} ${obj.kind} was removed in Kubernetes ${dep.d.removedIn}${repl}` : `${obj.apiVersion} ${obj.kind} is deprecated since Kubernetes ${dep.d.deprecatedIn}${repl}` });
     }
-    raw.push(...checkPodSecurity(obj, this.podSecurity), ...checkWorkload(obj, { imageRegistries: this.config.imageRegistries }), ...checkObjects(obj));
+    raw.push(...guarded('pod-security', () => checkPodSecurity(obj, this.podSecurity)), ...guarded('workload', () => checkWorkload(obj, { imageRegistries: this.config.imageRegistries })), ...guarded('objects', () => checkObjects(obj)));
     const g = this.gitopsContext();
-    raw.push(...checkArgoApplication(obj, g), ...checkFluxKustomization(obj, g));
+    raw.push(...guarded('argo-application', () => checkArgoApplication(obj, g)), ...guarded('flux-kustomization', () => checkFluxKustomization(obj, g)));
     for (const r of raw) {
       if (ignored?.has(r.ruleId)) continue;
       this.emit(out, r, file, doc, directives, obj, dep && !dep.removed && r.ruleId === 'deprecated-api' ? 'warning' : undefined, rendered);
     }
     if (this.policies.size > 0) {
       const input: PolicyInput = { object: obj, oldObject, namespaceObject: this.namespaceOf(obj) };
-      for (const v of this.policies.evaluate(input)) {
+      let violations: ReturnType<PolicyEngine['evaluate']>;
+      try { violations = this.policies.evaluate(input); } catch (e) { this.emit(out, internalError('policies', e), file, doc, directives, obj, undefined, rendered); violations = []; }
+      for (const v of violations) {
         const ruleId = v.error ? 'policy-error' : `policy.${v.policy}`;
         if (ignored?.has(ruleId) || ignored?.has('policy')) continue;
         this.emit(out, { ruleId, path: v.path, message: v.message }, file, doc, directives, obj, v.severity, rendered);
@@ -209,6 +224,29 @@ export class Linter {
     if (sev === 'off' || directiveSilences(directives, f.ruleId, f.range.start.line)) return;
     out.push(f);
   }
+}
+
+/** A rule that threw on this object, as a finding on it: lint goes on with the other rules and documents. */
+function internalError(rule: string, e: unknown): RawFinding {
+  return { ruleId: 'internal-error', path: [], message: `internal error in rule ${rule}: ${errorText(e)}; the other rules still ran. Please report it with this document` };
+}
+
+function errorText(e: unknown): string { return e instanceof Error ? e.message.split('\n')[0] : String(e); }
+
+function guarded(rule: string, run: () => RawFinding[]): RawFinding[] {
+  try { return run(); } catch (e) { return [internalError(rule, e)]; }
+}
+
+/** A file whose lint failed as a whole, as one finding at its start. */
+export function internalErrorFinding(file: string, what: string, e: unknown): Finding {
+  return { ruleId: 'internal-error', severity: 'error', message: `internal error in ${what}: ${errorText(e)}; the rest of the repository was linted. Please report it with this file`, file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+}
+
+/** Kubernetes YAML (or a kustomization): a document with apiVersion and kind, or text that looks like one but does not parse. */
+export function isKubernetesFile(file: ManifestFile): boolean {
+  if (file.role === 'kustomization') return true;
+  if (file.documents.some((d) => d.kind === 'resource')) return true;
+  return /^apiVersion:[ \t]*\S/m.test(file.text) && /^kind:[ \t]*\S/m.test(file.text) && (file.problems.length > 0 || file.documents.some((d) => d.kind === 'invalid'));
 }
 
 export function sortFindings(fs: Finding[]): Finding[] {

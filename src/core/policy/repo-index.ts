@@ -12,16 +12,20 @@ export interface FileContribution {
   namespaces: KubeObject[];
   /** Objects that may serve as policy params: ConfigMaps and custom resources. */
   paramCandidates: KubeObject[];
+  /** Documents whose contribution could not be read (a CRD schema that breaks the converter): reported on them. */
+  failures: { docIndex: number; rule: string; error: unknown }[];
 }
 
 const POLICY_KINDS = new Set(['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
 
 export function contributionOf(file: ManifestFile): FileContribution {
-  const c: FileContribution = { crds: [], fluxSources: [], policyObjects: [], namespaces: [], paramCandidates: [] };
+  const c: FileContribution = { crds: [], fluxSources: [], policyObjects: [], namespaces: [], paramCandidates: [], failures: [] };
   for (const d of file.documents) {
     const o = d.object;
     if (!o) continue;
-    if (o.kind === 'CustomResourceDefinition') { const info = crdInfo(o, file.file); if (info) c.crds.push(info); }
+    if (o.kind === 'CustomResourceDefinition') {
+      try { const info = crdInfo(o, file.file); if (info) c.crds.push(info); } catch (error) { c.failures.push({ docIndex: d.index, rule: 'schema (reading this CustomResourceDefinition)', error }); }
+    }
     const fk = fluxSourceKey(o);
     if (fk) c.fluxSources.push(fk);
     if (POLICY_KINDS.has(o.kind) && o.apiVersion.startsWith('admissionregistration.k8s.io/')) c.policyObjects.push({ object: o, file: file.file, docIndex: d.index });
@@ -43,7 +47,7 @@ export class RepoIndex {
   update(file: ManifestFile): boolean {
     const next = contributionOf(file);
     const prev = this.byFile.get(file.file);
-    const empty = (c?: FileContribution) => !c || (c.crds.length + c.fluxSources.length + c.policyObjects.length + c.namespaces.length + c.paramCandidates.length === 0);
+    const empty = (c?: FileContribution) => !c || (c.crds.length + c.fluxSources.length + c.policyObjects.length + c.namespaces.length + c.paramCandidates.length + c.failures.length === 0);
     if (empty(prev) && empty(next)) { this.byFile.delete(file.file); return false; }
     if (prev && JSON.stringify(strip(prev)) === JSON.stringify(strip(next))) return false;
     if (empty(next)) this.byFile.delete(file.file); else this.byFile.set(file.file, next);
@@ -62,8 +66,9 @@ export class RepoIndex {
   policyObjects(): FileContribution['policyObjects'] { return [...this.byFile.values()].flatMap((c) => c.policyObjects); }
   namespaces(): KubeObject[] { return [...this.byFile.values()].flatMap((c) => c.namespaces); }
   paramCandidates(): KubeObject[] { return [...this.byFile.values()].flatMap((c) => c.paramCandidates); }
+  failuresIn(file: string): FileContribution['failures'] { return this.byFile.get(file)?.failures ?? []; }
 }
 
 function strip(c: FileContribution) {
-  return { crds: c.crds.map((x) => [x.group, x.kind, x.plural, [...x.versions]]), f: c.fluxSources, p: c.policyObjects.map((p) => [p.object, p.docIndex]), n: c.namespaces, pc: c.paramCandidates };
+  return { crds: c.crds.map((x) => [x.group, x.kind, x.plural, [...x.versions]]), f: c.fluxSources, p: c.policyObjects.map((p) => [p.object, p.docIndex]), n: c.namespaces, pc: c.paramCandidates, e: c.failures.map((x) => [x.docIndex, x.rule, String(x.error)]) };
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ExecError, run } from '../exec/program';
 import { sourcesCacheDir } from './cache-dir';
-import { TOOL_SETTINGS, type Toolchain } from './toolchain';
+import { toolHint, type Toolchain } from './toolchain';
 
 /** A chart in a Helm repository (`https://…`) or an OCI registry (`oci://…`). */
 export interface ChartRef {
@@ -137,7 +137,7 @@ async function pull(ref: ChartRef, tmp: string, tools: Toolchain, signal?: Abort
     HELM_REPOSITORY_CACHE: join(tmp, 'helm-cache', 'repository'),
   };
   const helm = tools.helm ?? 'helm';
-  const opts = { env, signal, timeoutMs: tools.timeoutMs ?? 120_000, setting: TOOL_SETTINGS.helm };
+  const opts = { env, signal, timeoutMs: tools.timeoutMs ?? 120_000, hint: toolHint(tools, 'helm') };
   const common = ['--untar', '--untardir', join(tmp, 'out'), '--destination', tmp];
   if (isOciRepo(ref.repoURL)) {
     const base = ref.repoURL.replace(/^oci:\/\//, '').replace(/\/+$/, '');

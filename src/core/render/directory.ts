@@ -4,7 +4,7 @@ import picomatch from 'picomatch';
 import { parseManifestFile } from '../manifest';
 import type { DirectoryOptions } from '../apps/types';
 import type { RenderedResource, RenderProblem } from './types';
-import { KUSTOMIZATION_FILES } from '../repo/scan';
+import { KUSTOMIZATION_FILES } from '../repo';
 
 export interface DirectoryListing { files: string[]; kustomizeDirs: string[] }
 

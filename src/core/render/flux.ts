@@ -20,7 +20,7 @@ import { fluxAppFromObject } from '../apps/flux';
 import type { AppSource, GitOpsApp } from '../apps/types';
 import { exportRevision } from '../git/history';
 import { resourceIdOf, type KubeObject } from '../manifest';
-import type { RepoSnapshot } from '../repo/scan';
+import type { RepoSnapshot } from '../repo';
 import { withCommonMetadata } from './flux-build';
 import { buildKustomization, kustomizeInputs } from './kustomize';
 import { substituteVariables } from './substitute';

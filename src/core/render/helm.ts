@@ -6,7 +6,7 @@ import { run } from '../exec/program';
 import type { HelmOptions } from '../apps/types';
 import type { KubeObject } from '../manifest';
 import { parseRenderedStream } from './documents';
-import { TOOL_SETTINGS, type Toolchain } from './toolchain';
+import { toolHint, type Toolchain } from './toolchain';
 import type { RenderProblem } from './types';
 
 /** Every file of a chart folder (templates, values, subcharts): all are render inputs. */
@@ -44,7 +44,7 @@ export async function helmTemplate(chartDir: string, opts: HelmOptions, namespac
       args.push('--values', join(tmp, 'values-object.yaml'));
     }
     for (const p of opts.parameters) args.push(p.forceString ? '--set-string' : '--set', `${p.name}=${p.value}`);
-    const { stdout } = await run(tools.helm ?? 'helm', args, { timeoutMs: tools.timeoutMs ?? 120_000, signal, setting: TOOL_SETTINGS.helm, env: { ...process.env, HELM_CACHE_HOME: join(tmp, 'cache'), HELM_CONFIG_HOME: join(tmp, 'config'), HELM_DATA_HOME: join(tmp, 'data') } });
+    const { stdout } = await run(tools.helm ?? 'helm', args, { timeoutMs: tools.timeoutMs ?? 120_000, signal, hint: toolHint(tools, 'helm'), env: { ...process.env, HELM_CACHE_HOME: join(tmp, 'cache'), HELM_CONFIG_HOME: join(tmp, 'config'), HELM_DATA_HOME: join(tmp, 'data') } });
     const sources = new Map<KubeObject, string>();
     const objects: KubeObject[] = [];
     const problems: RenderProblem[] = [];

@@ -1,5 +1,5 @@
 export * from './types';
 export { renderApp, RenderCache, type RenderOptions } from './render';
-export { toolchainFromEnv, TOOL_SETTINGS, type Toolchain } from './toolchain';
+export { toolchainFromEnv, toolHint, CLI_TOOL_HINTS, EDITOR_TOOL_HINTS, type Toolchain, type ToolHints } from './toolchain';
 export { kustomizeInputs, parseImageOverride } from './kustomize';
 export { substituteVariables } from './substitute';

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { ExecError, run } from '../exec/program';
 import type { JsonnetOptions } from '../apps/types';
 import { isKubeObject, type KubeObject } from '../manifest';
-import { TOOL_SETTINGS, type Toolchain } from './toolchain';
+import { toolHint, type Toolchain } from './toolchain';
 
 /**
  * One `.jsonnet` file of an Argo CD directory source, evaluated as the repo-server does
@@ -19,7 +19,7 @@ export async function evaluateJsonnet(file: string, appDir: string, repoRoot: st
   args.push(file);
   let stdout: string;
   try {
-    ({ stdout } = await run(tools.jsonnet ?? 'jsonnet', args, { signal, timeoutMs: tools.timeoutMs ?? 120_000, setting: TOOL_SETTINGS.jsonnet, cwd: appDir }));
+    ({ stdout } = await run(tools.jsonnet ?? 'jsonnet', args, { signal, timeoutMs: tools.timeoutMs ?? 120_000, hint: toolHint(tools, 'jsonnet'), cwd: appDir }));
   } catch (e) {
     if (e instanceof ExecError && e.code === 'failed') throw new ExecError(`failed to evaluate jsonnet ${file}: ${e.stderr.trim().split('\n').slice(0, 6).join('\n')}`, 'failed', e.stderr, e.exitCode);
     throw e;

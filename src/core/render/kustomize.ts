@@ -10,7 +10,7 @@ import { fluxKustomization } from './flux-build';
 import type { KubeObject } from '../manifest';
 import { kustomizationFile } from '../repo/roles';
 import { parseRenderedStream } from './documents';
-import { TOOL_SETTINGS, type Toolchain } from './toolchain';
+import { toolHint, type Toolchain } from './toolchain';
 import type { RenderProblem } from './types';
 
 const ORIGIN = 'config.kubernetes.io/origin';
@@ -204,18 +204,18 @@ async function runKustomize(overlay: string, tools: Toolchain, signal?: AbortSig
   const timeoutMs = tools.timeoutMs ?? 120_000;
   const args = ['--load-restrictor', 'LoadRestrictionsNone', ...extra];
   try {
-    const r = await run(tools.kustomize ?? 'kustomize', ['build', overlay, ...args], { timeoutMs, signal, setting: TOOL_SETTINGS.kustomize });
+    const r = await run(tools.kustomize ?? 'kustomize', ['build', overlay, ...args], { timeoutMs, signal, hint: toolHint(tools, 'kustomize') });
     return { stdout: r.stdout, tool: 'kustomize build' };
   } catch (e) {
     // Only an absent standalone kustomize falls back to kubectl's built-in one.
     if (!(e instanceof ExecError) || e.code !== 'binary-missing' || tools.kustomize) throw e;
   }
   try {
-    const r = await run(tools.kubectl ?? 'kubectl', ['kustomize', overlay, ...args], { timeoutMs, signal, setting: TOOL_SETTINGS.kubectl });
+    const r = await run(tools.kubectl ?? 'kubectl', ['kustomize', overlay, ...args], { timeoutMs, signal, hint: toolHint(tools, 'kubectl') });
     return { stdout: r.stdout, tool: 'kubectl kustomize' };
   } catch (e) {
     if (e instanceof ExecError && e.code === 'binary-missing') {
-      throw new ExecError(`neither kustomize nor kubectl was found. Install one of them or set "${TOOL_SETTINGS.kustomize}".`, 'binary-missing');
+      throw new ExecError(`neither kustomize nor kubectl was found. Install one of them or ${toolHint(tools, 'kustomize')}.`, 'binary-missing');
     }
     throw e;
   }

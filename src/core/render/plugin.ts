@@ -2,7 +2,7 @@ import { run } from '../exec/program';
 import type { AppSource, GitOpsApp, PluginOptions } from '../apps/types';
 import type { KubeObject } from '../manifest';
 import { parseRenderedStream } from './documents';
-import { TOOL_SETTINGS, type Toolchain } from './toolchain';
+import { toolHint, type Toolchain } from './toolchain';
 import type { RenderProblem } from './types';
 
 /** A plugin app that is not rendered here: the reason is shown, nothing runs in its place. */
@@ -18,11 +18,11 @@ export class NotRenderedError extends Error {
  */
 export async function renderPlugin(dir: string, src: AppSource, app: GitOpsApp, tools: Toolchain, signal?: AbortSignal): Promise<{ objects: KubeObject[]; problems: RenderProblem[] }> {
   const plugin = src.plugin!;
-  if (!plugin.name) throw new NotRenderedError(`${app.name}: rendered in the cluster by the config management plugin Argo CD picks by discovery; not rendered here. Name the plugin (source.plugin.name) and map it to a command in the "${TOOL_SETTINGS.plugins}" setting (CLI: GITOPS_LENS_PLUGINS) to render it here.`);
+  if (!plugin.name) throw new NotRenderedError(`${app.name}: rendered in the cluster by the config management plugin Argo CD picks by discovery; not rendered here. Name the plugin (source.plugin.name) and map it to a command ${toolHint(tools, 'plugins')} to render it here.`);
   const command = tools.plugins?.[plugin.name];
-  if (!command) throw new NotRenderedError(`${app.name}: rendered by plugin ${plugin.name} in the cluster; not rendered here. To render it here, map "${plugin.name}" to a command in the "${TOOL_SETTINGS.plugins}" setting (CLI: GITOPS_LENS_PLUGINS='{"${plugin.name}": ["program", "arg"]}').`);
+  if (!command) throw new NotRenderedError(`${app.name}: rendered by plugin ${plugin.name} in the cluster; not rendered here. To render it here, map "${plugin.name}" to a command ${toolHint(tools, 'plugins').replace('NAME', plugin.name)}.`);
   const [program, ...args] = command;
-  const { stdout } = await run(program, args, { cwd: dir, env: { ...(tools.env ?? process.env), ...pluginEnv(plugin, src, app) }, signal, timeoutMs: tools.timeoutMs ?? 120_000, setting: TOOL_SETTINGS.plugins });
+  const { stdout } = await run(program, args, { cwd: dir, env: { ...(tools.env ?? process.env), ...pluginEnv(plugin, src, app) }, signal, timeoutMs: tools.timeoutMs ?? 120_000, hint: `map the plugin to another command ${toolHint(tools, 'plugins')}` });
   return parseRenderedStream(stdout, `plugin ${plugin.name}`);
 }
 

@@ -4,7 +4,7 @@ import { dirname, sep } from 'node:path';
 import { isNamespacedKind, locatePath, parseManifestFile, resourceIdOf, type KubeObject, type ManifestFile } from '../manifest';
 import { ExecError } from '../exec/program';
 import type { AppSource, FluxBuildOptions, GitOpsApp } from '../apps/types';
-import type { RepoSnapshot } from '../repo/scan';
+import type { RepoSnapshot } from '../repo';
 import { listDirectory, renderFiles } from './directory';
 import { chartFiles, helmTemplate, templateLine } from './helm';
 import { withDependencies } from './helm-deps';

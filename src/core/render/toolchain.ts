@@ -22,11 +22,34 @@ export interface Toolchain {
   refresh?: number;
   /** False in an untrusted workspace: nothing is executed, only plain folders render. */
   trusted: boolean;
+  /** How the caller's user names each program's path, for "not found" errors (default: put it on PATH). */
+  hints?: ToolHints;
 }
 
-export const TOOL_SETTINGS = { kustomize: 'gitopsLens.kustomizePath', helm: 'gitopsLens.helmPath', kubectl: 'gitopsLens.kubectlPath', jsonnet: 'gitopsLens.jsonnetPath', plugins: 'gitopsLens.plugins' } as const;
+export type ToolName = 'kustomize' | 'helm' | 'kubectl' | 'jsonnet' | 'plugins';
+/**
+ * The end of "<program> was not found. Install it or …" (for plugins: of "map it to a command …"):
+ * a VS Code setting in the editor, an environment variable in a terminal.
+ */
+export type ToolHints = Record<ToolName, string>;
 
-/** Toolchain from the environment, for the CLI and tests. */
+export const CLI_TOOL_HINTS: ToolHints = {
+  kustomize: 'set GITOPS_LENS_KUSTOMIZE to its path', helm: 'set GITOPS_LENS_HELM to its path', kubectl: 'set GITOPS_LENS_KUBECTL to its path', jsonnet: 'set GITOPS_LENS_JSONNET to its path',
+  plugins: 'in GITOPS_LENS_PLUGINS, e.g. GITOPS_LENS_PLUGINS=\'{"NAME": ["program", "arg"]}\'',
+};
+export const EDITOR_TOOL_HINTS: ToolHints = {
+  kustomize: 'set "gitopsLens.kustomizePath" to its path', helm: 'set "gitopsLens.helmPath" to its path', kubectl: 'set "gitopsLens.kubectlPath" to its path', jsonnet: 'set "gitopsLens.jsonnetPath" to its path',
+  plugins: 'in the "gitopsLens.plugins" setting',
+};
+/** When the caller did not say who reads the message. */
+const NEUTRAL_HINTS: ToolHints = { kustomize: 'put it on PATH', helm: 'put it on PATH', kubectl: 'put it on PATH', jsonnet: 'put it on PATH', plugins: 'in the "gitopsLens.plugins" setting (CLI: GITOPS_LENS_PLUGINS)' };
+
+/** The hint for a missing program, as the caller's user would act on it. */
+export function toolHint(tools: Toolchain, tool: ToolName): string {
+  return (tools.hints ?? NEUTRAL_HINTS)[tool];
+}
+
+/** Toolchain from the environment, for the CLI and tests; "not found" errors name the environment variables. */
 export function toolchainFromEnv(env: NodeJS.ProcessEnv): Toolchain {
   return {
     kustomize: env.GITOPS_LENS_KUSTOMIZE ?? env.GITOPS_LENS_TOOL_KUSTOMIZE,
@@ -37,6 +60,7 @@ export function toolchainFromEnv(env: NodeJS.ProcessEnv): Toolchain {
     plugins: pluginsFromEnv(env.GITOPS_LENS_PLUGINS),
     refresh: env.GITOPS_LENS_REFRESH && Number.isFinite(Number(env.GITOPS_LENS_REFRESH)) ? Number(env.GITOPS_LENS_REFRESH) : undefined,
     trusted: true,
+    hints: CLI_TOOL_HINTS,
   };
 }
 

@@ -3,7 +3,7 @@ import { relative, sep } from 'node:path';
 import type { ClusterClient } from '../cluster';
 import { dirtyPaths, headOf } from '../git/tree';
 import { formatJsonPath, locatePath, parseJsonPath, parseManifestFile, resourceKey, setValueInText, type JsonPath, type KubeObject } from '../manifest';
-import { roleOf } from '../repo/scan';
+import { roleOf } from '../repo';
 import { placeResource, scopeForRender } from '../placement';
 import type { RenderedResource } from '../render/types';
 import { loadDesired, type DesiredOptions } from '../sync/desired';
@@ -70,7 +70,7 @@ export async function adoptValue(repoRoot: string, res: RenderedResource, segs: 
   if (origin.via === 'helm-source') return { ok: false, file: origin.file, reason: `${shown} comes from a Helm template (${origin.file}); change the chart's values instead` };
   const bytes = await readFile(origin.file);
   const text = bytes.toString('utf8');
-  const file = parseManifestFile(origin.file, text, roleOf(origin.file, new Set(), new Set()));
+  const file = parseManifestFile(origin.file, text, roleOf(origin.file, { chartDirs: new Set(), patchFiles: new Set() }));
   if (file.role === 'helm-template') return { ok: false, file: origin.file, reason: `${origin.file} is a Helm template` };
   const doc = file.documents[origin.docIndex];
   if (!doc || doc.kind !== 'resource' || !doc.object || doc.id?.kind !== res.id.kind) return { ok: false, file: origin.file, reason: `${origin.file} changed since it was rendered; document ${origin.docIndex} is no longer ${res.id.kind} ${res.id.name}` };

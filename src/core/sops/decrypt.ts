@@ -16,12 +16,14 @@ export interface SopsOptions {
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** How the caller's user names the sops program when it is missing (default: put it on PATH). */
+  hint?: string;
 }
 
 /** The documents of an encrypted file, decrypted. Throws with sops' reason when it cannot. */
 export async function decryptFile(file: string, opts: SopsOptions = {}): Promise<KubeObject[]> {
   try {
-    const { stdout } = await run(opts.program ?? 'sops', ['--decrypt', '--output-type', 'yaml', file], { env: opts.env ?? process.env, signal: opts.signal, timeoutMs: opts.timeoutMs ?? 30_000, setting: SOPS_SETTING });
+    const { stdout } = await run(opts.program ?? 'sops', ['--decrypt', '--output-type', 'yaml', file], { env: opts.env ?? process.env, signal: opts.signal, timeoutMs: opts.timeoutMs ?? 30_000, hint: opts.hint });
     return parseAllDocuments(stdout).map((d) => d.toJS() as KubeObject).filter((o) => o && typeof o === 'object');
   } catch (e) {
     // stderr of a failed decryption names keys and files, never plaintext.

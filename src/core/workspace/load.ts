@@ -1,6 +1,7 @@
+import leven from 'leven';
 import { discoverApps, type Discovery, type GitOpsApp } from '../apps';
 import { kubeconfigFiles, loadKubeconfig, type LoadedKubeconfig } from '../cluster/kubeconfig';
-import { loadRepo, type LoadRepoOptions, type RepoSnapshot } from '../repo/scan';
+import { loadRepo, type LoadRepoOptions, type RepoSnapshot } from '../repo';
 
 export interface Workspace {
   repo: RepoSnapshot;
@@ -30,5 +31,19 @@ export function findApp(apps: GitOpsApp[], ref: string): GitOpsApp | { error: st
   if (exact.length === 0 && bySuffix.length === 1) return bySuffix[0];
   const candidates = exact.length ? exact : bySuffix;
   if (candidates.length > 1) return { error: `"${ref}" names several apps: ${candidates.map((a) => a.id).join(', ')}` };
-  return { error: `no app "${ref}"; known apps: ${apps.map((a) => a.id).join(', ') || 'none'}` };
+  if (apps.length === 0) return { error: `no app "${ref}": this repository has no apps` };
+  const near = closestApps(apps, ref);
+  return { error: `no app "${ref}"${near.length ? `; did you mean ${near.join(', ')}?` : ''} (${apps.length} app${apps.length === 1 ? '' : 's'}; \`gitops-lens apps\` lists them)` };
+}
+
+/** The few app ids nearest to a mistyped reference: by edit distance to the id or the name, a shared substring first. */
+export function closestApps(apps: GitOpsApp[], ref: string, max = 5): string[] {
+  const r = ref.toLowerCase();
+  const scored = apps.map((a) => {
+    const id = a.id.toLowerCase(), name = a.name.toLowerCase();
+    const contains = id.includes(r) || r.includes(name);
+    return { id: a.id, d: contains ? 0 : Math.min(leven(r, id), leven(r, name)) };
+  });
+  const limit = Math.max(2, Math.floor(r.length / 3));
+  return scored.filter((s) => s.d <= limit).sort((a, b) => a.d - b.d || a.id.localeCompare(b.id)).slice(0, max).map((s) => s.id);
 }

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { discoverApps, type Discovery, type GitOpsApp } from '../../../src/core/apps';
 import { renderApp } from '../../../src/core/render';
-import { loadRepo } from '../../../src/core/repo/scan';
+import { loadRepo } from '../../../src/core/repo';
 import { makeRepo, realTools, type FixtureRepo } from '../../support/repos';
 import { toolPath } from '../../support/tools';
 

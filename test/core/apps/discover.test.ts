@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { discoverApps, type Discovery, type GitOpsApp } from '../../../src/core/apps';
 import { loadKubeconfig, type ContextInfo } from '../../../src/core/cluster/kubeconfig';
-import { loadRepo, type RepoSnapshot } from '../../../src/core/repo/scan';
+import { loadRepo, type RepoSnapshot } from '../../../src/core/repo';
 import { argoRepo, brokenRepo, fixtureContexts, fluxRepo, kustomizeRepo, makeRepo, SERVERS, writeKubeconfig, type FixtureRepo } from '../../support/repos';
 
 let kubeconfig: ReturnType<typeof writeKubeconfig>;

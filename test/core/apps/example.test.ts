@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { discoverApps, type Discovery } from '../../../src/core/apps';
 import { isNamespacedKind, parseManifestFile } from '../../../src/core/manifest';
 import { renderApp, type RenderResult, type Toolchain } from '../../../src/core/render';
-import { loadRepo, type RepoSnapshot } from '../../../src/core/repo/scan';
+import { loadRepo, type RepoSnapshot } from '../../../src/core/repo';
 import { makeRepo, realTools, type Files, type FixtureRepo } from '../../support/repos';
 
 const EXAMPLE = join(process.cwd(), 'examples', 'gitops-repo');

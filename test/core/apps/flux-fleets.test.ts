@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { discoverApps, type Discovery, type GitOpsApp } from '../../../src/core/apps';
 import { renderApp, type RenderResult, type Toolchain } from '../../../src/core/render';
 import { envsubst } from '../../../src/core/render/envsubst';
-import { loadRepo, type RepoSnapshot } from '../../../src/core/repo/scan';
+import { loadRepo, type RepoSnapshot } from '../../../src/core/repo';
 import { runCliCaptured } from '../../support/cli';
 import { fluxInstanceRepo, homeLabFiles, homeLabRepo, multiTenancyRepo, stagingProductionFiles } from '../../support/flux-fleets';
 import { makeRepo, realTools, type FixtureRepo } from '../../support/repos';

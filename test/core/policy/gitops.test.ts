@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { lintRendered, mergeFindings, readManifestFile, Linter, normalizeRepoURL } from '../../../src/core/policy';
+import { lintRendered, mergeFindings, Linter, normalizeRepoURL } from '../../../src/core/policy';
 import { parseManifestFile, type ManifestFile } from '../../../src/core/manifest';
 import type { RenderedResource } from '../../../src/core/render/types';
 import { argoApplication } from '../../support/manifests';
-import { expectAt, goodDeployment, lintRepo, makeRepo, only, posOf } from './helpers';
+import { expectAt, goodDeployment, lintRepo, makeRepo, only, posOf, readManifestFile } from './helpers';
 
 const REPO = 'https://github.com/acme/deploy.git';
 const app = (path: string, repoURL = REPO) => argoApplication({ name: 'web', project: 'default', repoURL, targetRevision: 'main', path, server: 'https://kubernetes.default.svc', destinationNamespace: 'shop' });

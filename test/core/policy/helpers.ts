@@ -1,9 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import assert from 'node:assert/strict';
 import { tempDir } from '../../support/temp';
 import { deployment, PROBES_AND_REQUESTS } from '../../support/manifests';
-import { Linter, loadLintConfig, readManifestFile, findYamlFiles, type Finding, type LintOptions } from '../../../src/core/policy';
+import { Linter, loadLintConfig, type Finding, type LintOptions } from '../../../src/core/policy';
+import { parseManifestFile, type ManifestFile } from '../../../src/core/manifest';
+import { KUSTOMIZATION_FILES, patchFilesOf, roleOf } from '../../../src/core/repo';
 
 /** A temp repo with the given files (path → content). */
 export function makeRepo(files: Record<string, string>): string {
@@ -19,10 +21,26 @@ export function makeRepo(files: Record<string, string>): string {
 export function lintRepo(files: Record<string, string>, opts: LintOptions = {}, only?: string): { root: string; findings: Finding[]; linter: Linter } {
   const root = makeRepo(files);
   const linter = new Linter({ root, fixes: true, config: loadLintConfig(root).config, ...opts });
-  const parsed = findYamlFiles(root, []).map((p) => readManifestFile(p));
+  const parsed = readRepoFiles(root);
   for (const f of parsed) linter.updateFile(f);
   const findings = parsed.filter((f) => !only || f.file === join(root, only)).flatMap((f) => linter.lintFile(f));
   return { root, findings, linter };
+}
+
+/** Every YAML file under `root`, parsed with the role the core classifier gives it in that repo. */
+export function readRepoFiles(root: string): ManifestFile[] {
+  const paths: string[] = [];
+  const walk = (d: string) => { for (const e of readdirSync(d, { withFileTypes: true })) { const p = join(d, e.name); if (e.isDirectory()) { if (e.name !== '.git') walk(p); } else if (/\.ya?ml$/.test(e.name)) paths.push(p); } };
+  walk(root);
+  const texts = new Map(paths.sort().map((p) => [p, readFileSync(p, 'utf8')]));
+  const layout = { chartDirs: new Set(paths.filter((p) => basename(p) === 'Chart.yaml').map(dirname)), patchFiles: new Set<string>() };
+  for (const [p, t] of texts) if (KUSTOMIZATION_FILES.includes(basename(p))) for (const f of patchFilesOf(t, dirname(p))) layout.patchFiles.add(f);
+  return [...texts].map(([p, t]) => parseManifestFile(p, t, roleOf(p, layout, t)));
+}
+
+/** One file read from disk and parsed as a manifest file (its role from its name and text alone). */
+export function readManifestFile(path: string, text = readFileSync(path, 'utf8')): ManifestFile {
+  return parseManifestFile(path, text, roleOf(path, { chartDirs: new Set(), patchFiles: new Set() }, text));
 }
 
 /** Zero-based position of the n-th occurrence of `needle` in `text`. */

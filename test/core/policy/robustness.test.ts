@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { Linter, readManifestFile } from '../../../src/core/policy';
-import { goodDeployment, lintRepo, makeRepo, posOf } from './helpers';
+import { Linter } from '../../../src/core/policy';
+import { goodDeployment, lintRepo, makeRepo, posOf, readManifestFile } from './helpers';
 
 test('malformed YAML: a yaml error where the YAML parser puts it, other documents still linted', () => {
   const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: x\ndata:\n  k: [unclosed\n---\n' + goodDeployment({ image: 'nginx' });

@@ -77,7 +77,8 @@ for (const c of cases) {
 }
 
 test('every built-in rule with a position has a failing fixture somewhere in the suite', () => {
-  const covered = new Set([...cases.map((c) => c.rule), 'yaml', 'schema', 'unknown-schema', 'argo-source-path', 'flux-path', 'flux-source-ref', 'kustomize-missing-file', 'duplicate-resource', 'policy', 'policy-error', 'dangling-service', 'image-registry']);
+  // internal-error: test/cli/lint-robust.test.ts (CRDs whose schemas break the validator).
+  const covered = new Set([...cases.map((c) => c.rule), 'yaml', 'schema', 'unknown-schema', 'argo-source-path', 'flux-path', 'flux-source-ref', 'kustomize-missing-file', 'duplicate-resource', 'policy', 'policy-error', 'dangling-service', 'image-registry', 'internal-error']);
   assert.deepEqual(RULES.map((r) => r.id).filter((id) => !covered.has(id)), []);
 });
 

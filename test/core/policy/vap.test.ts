@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { readManifestFile, type Finding } from '../../../src/core/policy';
+import type { Finding } from '../../../src/core/policy';
 import { crd as crdText } from '../../support/manifests';
-import { goodDeployment, lintRepo, posOf } from './helpers';
+import { goodDeployment, lintRepo, posOf, readManifestFile } from './helpers';
 
 // A policy set of our own covering matchConstraints (incl. a CRD plural), matchConditions,
 // variables, params, messageExpression, optional types, regex and quantity.

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { discoverApps, type GitOpsApp } from '../../../src/core/apps';
 import { RenderCache, renderApp, type RenderResult, type Toolchain } from '../../../src/core/render';
-import { loadRepo, type RepoSnapshot } from '../../../src/core/repo/scan';
+import { loadRepo, type RepoSnapshot } from '../../../src/core/repo';
 import { argoRepo, fluxRepo, kustomizeRepo, makeRepo, realTools, type FixtureRepo } from '../../support/repos';
 
 let tools: Toolchain;

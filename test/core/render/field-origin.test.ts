@@ -4,7 +4,7 @@ import { discoverApps } from '../../../src/core/apps';
 import { parseManifestFile, type ManifestFile } from '../../../src/core/manifest';
 import { renderApp, type Toolchain } from '../../../src/core/render';
 import { locateField } from '../../../src/core/render/field-origin';
-import { loadRepo } from '../../../src/core/repo/scan';
+import { loadRepo } from '../../../src/core/repo';
 import { kustomizeRepo, realTools, type FixtureRepo } from '../../support/repos';
 import { readFileSync } from 'node:fs';
 

@@ -11,7 +11,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { discoverApps, type GitOpsApp } from '../../../src/core/apps';
 import type { KubeObject } from '../../../src/core/manifest';
 import { renderApp, type Toolchain } from '../../../src/core/render';
-import { loadRepo, type RepoSnapshot } from '../../../src/core/repo/scan';
+import { loadRepo, type RepoSnapshot } from '../../../src/core/repo';
 import { makeRepo, realTools, type FixtureRepo } from '../../support/repos';
 import { tempDir } from '../../support/temp';
 

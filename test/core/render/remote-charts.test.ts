@@ -12,7 +12,7 @@ import { parseAllDocuments } from 'yaml';
 import { childApps, discoverApps, type Discovery, type GitOpsApp } from '../../../src/core/apps';
 import { renderApp, type RenderResult, type Toolchain } from '../../../src/core/render';
 import { resolveChart } from '../../../src/core/render/chart-cache';
-import { loadRepo, type RepoSnapshot } from '../../../src/core/repo/scan';
+import { loadRepo, type RepoSnapshot } from '../../../src/core/repo';
 import type { KubeObject } from '../../../src/core/manifest';
 import { helm, isolatedHelmEnv, packageChart, pushChart, serveChartRepo, startRegistry, type RunningServer } from '../../support/chart-servers';
 import { makeRepo, realTools, type FixtureRepo } from '../../support/repos';

@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { discoverApps, type GitOpsApp } from '../../../src/core/apps';
 import { renderApp, type RenderResult, type Toolchain } from '../../../src/core/render';
-import { loadRepo, type RepoSnapshot } from '../../../src/core/repo/scan';
+import { loadRepo, type RepoSnapshot } from '../../../src/core/repo';
 import type { KubeObject } from '../../../src/core/manifest';
 import { serveGitRepos, type GitServer } from '../../support/git-server';
 import { makeRepo, realTools, type FixtureRepo } from '../../support/repos';

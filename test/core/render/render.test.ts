@@ -4,8 +4,8 @@ import { rmSync } from 'node:fs';
 import { childApps, discoverApps, type Discovery, type GitOpsApp } from '../../../src/core/apps';
 import { loadKubeconfig, type ContextInfo } from '../../../src/core/cluster/kubeconfig';
 import { describeId, type KubeObject } from '../../../src/core/manifest';
-import { renderApp, type RenderedResource, type RenderResult, type Toolchain } from '../../../src/core/render';
-import { loadRepo, type RepoSnapshot } from '../../../src/core/repo/scan';
+import { CLI_TOOL_HINTS, EDITOR_TOOL_HINTS, renderApp, type RenderedResource, type RenderResult, type Toolchain } from '../../../src/core/render';
+import { loadRepo, type RepoSnapshot } from '../../../src/core/repo';
 import { argoRepo, brokenRepo, fixtureContexts, fluxRepo, kustomizeRepo, realTools, writeKubeconfig, type FixtureRepo } from '../../support/repos';
 import { tempDir } from '../../support/temp';
 
@@ -213,12 +213,15 @@ describe('plain kustomize repo', () => {
     assert.deepEqual(key(viaKubectl), key(viaKustomize));
   });
 
-  test('an explicit kustomize path that does not exist is a clear error naming the setting', async () => {
-    const res = await renderApp(app(l, 'kustomize/overlays/dev'), l.repo, { ...tools, kustomize: '/nonexistent/kustomize' });
+  test('an explicit kustomize path that does not exist is a clear error naming what the caller\'s user sets: the editor setting, or the CLI variable', async () => {
+    const res = await renderApp(app(l, 'kustomize/overlays/dev'), l.repo, { ...tools, kustomize: '/nonexistent/kustomize', hints: EDITOR_TOOL_HINTS });
     assert.equal(res.ok, false);
     assert.equal(res.problems[0].code, 'binary-missing');
     assert.match(res.problems[0].message, /\/nonexistent\/kustomize/);
     assert.match(res.problems[0].message, /gitopsLens\.kustomizePath/);
+    const cli = await renderApp(app(l, 'kustomize/overlays/dev'), l.repo, { ...tools, kustomize: '/nonexistent/kustomize', hints: CLI_TOOL_HINTS });
+    assert.match(cli.problems[0].message, /set GITOPS_LENS_KUSTOMIZE to its path/);
+    assert.doesNotMatch(cli.problems[0].message, /gitopsLens\./);
   });
 
   test('an untrusted workspace renders nothing that needs a program', async () => {
@@ -265,7 +268,7 @@ describe('broken repo', () => {
   });
 
   test('helm missing: a clear error naming the binary and the setting', async () => {
-    const res = await renderApp(app(l, 'argocd/argocd/chart'), l.repo, { ...tools, helm: '/nonexistent/helm' });
+    const res = await renderApp(app(l, 'argocd/argocd/chart'), l.repo, { ...tools, helm: '/nonexistent/helm', hints: EDITOR_TOOL_HINTS });
     assert.equal(res.ok, false);
     assert.deepEqual(res.resources, []);
     assert.equal(res.problems.length, 1);

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { discoverApps, type GitOpsApp } from '../../../src/core/apps';
 import { renderApp, type Toolchain } from '../../../src/core/render';
-import { loadRepo } from '../../../src/core/repo/scan';
+import { loadRepo } from '../../../src/core/repo';
 import { runCliCaptured } from '../../support/cli';
 import { homeLabFiles } from '../../support/flux-fleets';
 import { makeRepo, realTools, type FixtureRepo } from '../../support/repos';

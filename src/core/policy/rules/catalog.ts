@@ -2,6 +2,7 @@ import type { RuleMeta } from '../types';
 
 /** Every built-in rule, in the order of policy.md. */
 export const RULES: readonly RuleMeta[] = [
+  { id: 'internal-error', severity: 'error', title: 'Internal error', help: 'A rule or schema of GitOps Lens failed on this document, so it was not fully checked; the other rules and documents were. This is a bug in GitOps Lens: please report it with the document.' },
   { id: 'yaml', severity: 'error', title: 'YAML syntax', help: 'The file is not valid YAML; fix the syntax at the reported position.' },
   { id: 'schema', severity: 'error', title: 'Schema', help: 'The field is unknown, has the wrong type, or a required field is missing in the schema of this kind and API version.', counterparts: 'kubeconform -strict' },
   { id: 'unknown-schema', severity: 'info', title: 'No schema', help: 'No schema is known for this kind: add its CustomResourceDefinition to the repo or connect a cluster.' },

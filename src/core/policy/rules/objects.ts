@@ -2,6 +2,7 @@ import { isSopsEncrypted } from '../../sops';
 import type { KubeObject } from '../../manifest';
 import type { RawFinding } from '../types';
 import { asArr, dig, isObj, type Obj } from './podspec';
+import { isSecretReference } from '../secrets';
 
 /** Rules on non-workload objects: PDB, RBAC, Secrets, namespace. */
 export function checkObjects(obj: KubeObject): RawFinding[] {
@@ -28,10 +29,12 @@ export function checkObjects(obj: KubeObject): RawFinding[] {
       if (dig(o, ['roleRef', 'name']) === 'cluster-admin' && dig(o, ['roleRef', 'kind']) !== 'Role') out.push({ ruleId: 'cluster-admin-binding', path: ['roleRef', 'name'], message: 'this binding grants cluster-admin; bind a narrower role' });
       break;
     case 'Secret':
-      // SOPS-encrypted Secrets hold ciphertext: that is the point of encrypting them.
+      // A SOPS-encrypted Secret is the encrypted form; values that are references are resolved at deploy time.
       if (obj.apiVersion === 'v1' && !isSopsEncrypted(obj)) {
         for (const field of ['data', 'stringData']) {
-          if (isObj(o[field]) && Object.keys(o[field] as Obj).length > 0) out.push({ ruleId: 'plaintext-secret', path: [field], message: `Secret ${obj.metadata?.name ?? ''} has ${field} committed to Git in plain text; use a SealedSecret, SOPS or an ExternalSecret` });
+          const values = isObj(o[field]) ? (o[field] as Obj) : {};
+          const plain = Object.keys(values).filter((k) => !isSecretReference(values[k], field === 'data'));
+          if (plain.length > 0) out.push({ ruleId: 'plaintext-secret', path: [field], message: `Secret ${obj.metadata?.name ?? ''} has ${field} committed to Git in plain text (${plain.slice(0, 5).join(', ')}${plain.length > 5 ? ', ...' : ''}); use a SealedSecret, SOPS, an ExternalSecret or a reference such as op:// or \${VAR}` });
         }
       }
       break;

@@ -11,7 +11,8 @@ import { mapSchemaKeywords } from './walk';
  */
 export class SchemaValidator {
   private readonly ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, validateSchema: false, addUsedSchema: false });
-  private readonly compiled = new Map<string, ValidateFunction | null>();
+  /** null: the source does not know the kind; an Error: its schema does not compile (kept, so it is not compiled again per object). */
+  private readonly compiled = new Map<string, ValidateFunction | null | Error>();
   private readonly registered = new Set<string>();
 
   constructor(private sources: SchemaSource[]) {}
@@ -26,10 +27,11 @@ export class SchemaValidator {
       if (fn === undefined) {
         const schema = src.kindSchema(group, version, obj.kind);
         if (!schema) { this.compiled.set(key, null); continue; }
-        fn = this.compile(src, schema, key);
+        try { fn = this.compile(src, schema, key); } catch (e) { fn = e as Error; }
         this.compiled.set(key, fn);
       }
       if (fn === null) continue;
+      if (fn instanceof Error) throw fn;
       if (fn(obj)) return { known: true, source: src.id, errors: [] };
       return { known: true, source: src.id, errors: toErrors(fn.errors ?? [], obj) };
     }
@@ -46,10 +48,13 @@ export class SchemaValidator {
       return this.ajv.compile(schema);
     } catch (e) {
       // A pattern Go accepts and JS does not, say: validate without the offending keywords.
-      try { return this.ajv.compile(mapSchemaKeywords(schema, (k, v) => (k === 'pattern' ? undefined : v)) as Record<string, unknown>); } catch { throw new Error(`schema of ${key} cannot be compiled: ${(e as Error).message}`); }
+      try { return this.ajv.compile(mapSchemaKeywords(schema, (k, v) => (k === 'pattern' ? undefined : v)) as Record<string, unknown>); } catch { throw new Error(`the schema of ${obj(key)} from ${src.id} cannot be compiled: ${(e as Error).message}`); }
     }
   }
 }
+
+/** `group/version/Kind` of a cache key. */
+function obj(key: string): string { return key.slice(key.indexOf('|') + 1); }
 
 function pointerToPath(p: string): (string | number)[] {
   if (!p) return [];
