@@ -8,7 +8,8 @@ import type { WorkspaceModel } from '../model';
 import type { Presenter, ResourceRow } from '../presenter';
 
 export type AppsNode =
-  | { kind: 'cluster'; context: string | undefined }
+  /** A kubeconfig context; Flux apps that map to none are grouped by their cluster entry point (`clusters/staging`). */
+  | { kind: 'cluster'; context: string | undefined; entry?: string }
   | { kind: 'app'; app: GitOpsApp }
   | { kind: 'resource'; app: GitOpsApp; row: ResourceRow };
 
@@ -25,14 +26,25 @@ export class AppsTree implements vscode.TreeDataProvider<AppsNode>, vscode.Dispo
     this.sub = presenter.onDidChange(() => this.emitter.fire(undefined));
   }
 
+  /** By kubeconfig context; Flux apps without one by their cluster entry point, so staging and production stay apart. */
+  private groupOf(app: GitOpsApp): string {
+    const context = this.model.contextOf(app);
+    return context ?? (app.entryPoint !== undefined ? `\0${app.entryPoint}` : NO_CLUSTER);
+  }
+
   getChildren(node?: AppsNode): AppsNode[] {
     if (!node) {
-      const contexts = new Set(this.model.apps.map((a) => this.model.contextOf(a) ?? NO_CLUSTER));
-      this.clusters = new Map([...contexts].sort().map((c) => [c, { kind: 'cluster', context: c === NO_CLUSTER ? undefined : c }]));
+      const groups = new Map<string, AppsNode & { kind: 'cluster' }>();
+      for (const a of this.model.apps) {
+        const key = this.groupOf(a);
+        if (!groups.has(key)) groups.set(key, { kind: 'cluster', context: this.model.contextOf(a), entry: this.model.contextOf(a) ? undefined : a.entryPoint });
+      }
+      this.clusters = new Map([...groups].sort(([a], [b]) => a.localeCompare(b)));
       return [...this.clusters.values()];
     }
     if (node.kind === 'cluster') {
-      const apps = this.model.apps.filter((a) => (this.model.contextOf(a) ?? NO_CLUSTER) === (node.context ?? NO_CLUSTER));
+      const key = [...this.clusters].find(([, n]) => n === node)?.[0];
+      const apps = this.model.apps.filter((a) => this.groupOf(a) === key);
       return apps.sort((a, b) => a.name.localeCompare(b.name)).map((app) => this.appNode(app));
     }
     if (node.kind === 'app') {
@@ -51,15 +63,16 @@ export class AppsTree implements vscode.TreeDataProvider<AppsNode>, vscode.Dispo
 
   getParent(node: AppsNode): AppsNode | undefined {
     if (node.kind === 'cluster') return undefined;
-    if (node.kind === 'app') return this.clusters.get(this.model.contextOf(node.app) ?? NO_CLUSTER);
+    if (node.kind === 'app') return this.clusters.get(this.groupOf(node.app));
     return this.appNode(node.app);
   }
 
   getTreeItem(node: AppsNode): vscode.TreeItem {
     if (node.kind === 'cluster') {
       const info = this.presenter.cluster(node.context);
-      const item = new vscode.TreeItem(node.context ?? NO_CLUSTER, vscode.TreeItemCollapsibleState.Expanded);
-      item.id = `cluster:${node.context ?? ''}`;
+      const label = node.context ?? (node.entry !== undefined ? `${node.entry} (no cluster)` : NO_CLUSTER);
+      const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `cluster:${node.entry ?? ''}:${node.context ?? ''}`;
       item.iconPath = new vscode.ThemeIcon(info.reachable === false ? 'debug-disconnect' : node.context ? 'server' : 'question', info.reachable === false ? new vscode.ThemeColor('errorForeground') : undefined);
       item.description = info.description;
       item.tooltip = new vscode.MarkdownString(info.tooltip);

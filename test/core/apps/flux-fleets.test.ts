@@ -359,3 +359,21 @@ spec:
     }
   });
 });
+
+describe('true duplicates within one cluster tree', () => {
+  test('the same HelmRelease in two files of one tree is reported once, naming both files; other clusters are not duplicates', async () => {
+    const files = homeLabFiles([{ ns: 'default', app: 'echo' }]);
+    files['kubernetes/apps/default/echo/app/copy.yaml'] = files['kubernetes/apps/default/echo/app/helmrelease.yaml'];
+    files['kubernetes/apps/default/echo/app/kustomization.yaml'] += '  - ./copy.yaml\n';
+    const l = await load(makeRepo('dupes', files));
+    try {
+      const hr = app(l, 'flux/kubernetes/flux/cluster/hr/default/echo');
+      const dup = hr.problems.filter((p) => p.code === 'duplicate-app');
+      assert.equal(dup.length, 1);
+      assert.ok(dup[0].message.includes(l.r.path('kubernetes/apps/default/echo/app/helmrelease.yaml')) && dup[0].message.includes(l.r.path('kubernetes/apps/default/echo/app/copy.yaml')), dup[0].message);
+      assert.equal(l.d.apps.filter((a) => a.id === hr.id).length, 1);
+    } finally {
+      l.r.cleanup();
+    }
+  });
+});
