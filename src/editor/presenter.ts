@@ -68,6 +68,11 @@ export class Presenter implements vscode.Disposable {
     if (!r) {
       status = 'NotRendered';
       description = this.model.trusted ? 'rendering…' : 'not rendered (Restricted Mode)';
+    } else if (!r.ok && r.problems.length > 0 && r.problems.every((p) => p.code === 'source-unavailable')) {
+      // A chart or source that is not here (or not cached offline): Unknown with the reason, not a failure.
+      status = 'Unknown';
+      description = `unknown · ${r.problems[0].message.replace(/^[^:]*: /, '').slice(0, 80)}`;
+      lines.push('', ...r.problems.slice(0, 5).map((p) => `- $(info) ${p.message}`));
     } else if (!r.ok) {
       status = 'RenderFailed';
       description = `render failed · ${plural(r.problems.length, 'problem')}`;

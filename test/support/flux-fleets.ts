@@ -38,7 +38,24 @@ function homeLabApp(ns: string, app: string, volsync: boolean): Record<string, s
 apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 resources:
+  - ./ocirepository.yaml
   - ./helmrelease.yaml
+`,
+    // Real fleets pull from ghcr.io; the fixture names a loopback registry nothing serves, so a
+    // pull fails at once (offline: the release is Unknown with the reason) and no test leaves the machine.
+    [`${base}/app/ocirepository.yaml`]: `---
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: OCIRepository
+metadata:
+  name: app-template
+spec:
+  interval: 15m
+  layerSelector:
+    mediaType: application/vnd.cncf.helm.chart.content.v1.tar+gzip
+    operation: copy
+  ref:
+    tag: 4.4.0
+  url: oci://127.0.0.1:9/bjw-s-labs/helm/app-template
 `,
     [`${base}/app/helmrelease.yaml`]: `---
 apiVersion: helm.toolkit.fluxcd.io/v2
@@ -128,18 +145,7 @@ metadata:
 data:
   TIMEZONE: Europe/Paris
 `,
-    'kubernetes/flux/meta/repos/app-template.yaml': `---
-apiVersion: source.toolkit.fluxcd.io/v1
-kind: OCIRepository
-metadata:
-  name: app-template
-  namespace: flux-system
-spec:
-  interval: 1h
-  url: oci://ghcr.io/bjw-s-labs/helm/app-template
-  ref:
-    tag: 4.4.0
-`,
+
     'kubernetes/components/common/kustomization.yaml': `---
 apiVersion: kustomize.config.k8s.io/v1alpha1
 kind: Component
@@ -225,7 +231,7 @@ metadata:
   namespace: ingress-nginx
 spec:
   interval: 24h
-  url: https://kubernetes.github.io/ingress-nginx
+  url: http://127.0.0.1:9/ingress-nginx # (kubernetes.github.io in the example; loopback here, see above)
 ---
 apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease

@@ -19,6 +19,7 @@ import { includedFiles } from './flux-tree';
 import { artifactExcludes, sourceignoreFiles } from './flux-ignore';
 import { artifactFiles, checkedOutBranch, FLUX_SOURCE_GROUP, resolveFluxSource, type Found, type ResolvedSource, type SourceContext } from './flux-sources';
 import type { AppProblem, AppSource, FluxBuildOptions, GitOpsApp } from './types';
+import type { ChartRef } from '../render/chart-cache';
 
 export { FLUX_SOURCE_GROUP };
 export const FLUX_KUSTOMIZE_GROUP = 'kustomize.toolkit.fluxcd.io';
@@ -351,9 +352,19 @@ function helmReleaseApp(repo: RepoSnapshot, sc: SourceContext, idx: Map<string, 
   const targetNamespace = str(spec.targetNamespace);
   const source: AppSource = { chart: str(chartSpec.chart), local: false };
   const chartRef = obj(spec.chartRef);
+  const helmOptions = (valueFiles: string[]) => ({ releaseName: fluxReleaseName(name, targetNamespace, str(spec.releaseName)), valueFiles, valuesObject: mergedValues(c, idx, spec, namespace, problems), parameters: [] });
   if (spec.chartRef !== undefined || (str(obj(chartSpec.sourceRef).kind) ?? 'HelmRepository') !== 'GitRepository') {
-    const from = spec.chartRef !== undefined ? `${str(chartRef.kind)} ${str(chartRef.namespace) ?? namespace}/${str(chartRef.name)}` : `${str(obj(chartSpec.sourceRef).kind) ?? 'HelmRepository'} ${str(obj(chartSpec.sourceRef).name)}`;
-    problems.push(problemAt(c, spec.chartRef !== undefined ? ['spec', 'chartRef'] : ['spec', 'chart'], `the chart comes from ${from} (a Helm or OCI repository); only charts in this Git repository are rendered`, 'remote-chart', 'info'));
+    const remote = remoteChartOf(idx, spec, chartSpec, namespace);
+    if (remote) {
+      // Pulled into the chart cache like Argo CD's remote charts (offline: Unknown with the reason).
+      source.remoteChart = remote;
+      source.repoURL = remote.repoURL;
+      source.renderer = 'helm';
+      source.helm = helmOptions(arr(chartSpec.valuesFiles).map(String));
+    } else {
+      const from = spec.chartRef !== undefined ? `${str(chartRef.kind)} ${str(chartRef.namespace) ?? namespace}/${str(chartRef.name)}` : `${str(obj(chartSpec.sourceRef).kind) ?? 'HelmRepository'} ${str(obj(chartSpec.sourceRef).name)}`;
+      problems.push(problemAt(c, spec.chartRef !== undefined ? ['spec', 'chartRef'] : ['spec', 'chart'], `the chart comes from ${from}, which is not declared in this repository; its release cannot be rendered here`, 'remote-chart', 'info'));
+    }
   } else {
     const chartPath = source.chart ?? '.';
     const inTree = repoPath(repo, chartPath);
@@ -369,12 +380,7 @@ function helmReleaseApp(repo: RepoSnapshot, sc: SourceContext, idx: Map<string, 
     else if (abs) {
       source.dir = abs;
       source.renderer = 'helm';
-      source.helm = {
-        releaseName: fluxReleaseName(name, targetNamespace, str(spec.releaseName)),
-        valueFiles: arr(chartSpec.valuesFiles).map((f) => repoPath({ ...repo, root: src.root! }, String(f)) ?? String(f)),
-        valuesObject: mergedValues(c, idx, spec, namespace, problems),
-        parameters: [],
-      };
+      source.helm = helmOptions(arr(chartSpec.valuesFiles).map((f) => repoPath({ ...repo, root: src.root! }, String(f)) ?? String(f)));
     }
   }
   if (!p.namespace && p.appliedBy) problems.push(problemAt(c, ['metadata'], `HelmRelease ${name} gets no namespace: neither it, the kustomization.yaml listing it nor ${p.appliedBy.name}'s targetNamespace sets one (kustomize-controller cannot apply it)`, 'no-namespace', 'warning'));
@@ -390,6 +396,28 @@ function helmReleaseApp(repo: RepoSnapshot, sc: SourceContext, idx: Map<string, 
     },
     problems,
   };
+}
+
+/**
+ * The chart of a HelmRelease from a HelmRepository (`chart.spec`) or an OCIRepository
+ * (`chartRef`) declared in the repo, as the chart cache takes it; undefined when the source
+ * object is not here (or is a HelmChart / ExternalArtifact).
+ */
+function remoteChartOf(idx: Map<string, Found>, spec: Record<string, unknown>, chartSpec: Record<string, unknown>, ns: string): ChartRef | undefined {
+  const ref = spec.chartRef !== undefined ? obj(spec.chartRef) : obj(chartSpec.sourceRef);
+  const kind = str(ref.kind) ?? 'HelmRepository';
+  if (kind !== 'HelmRepository' && kind !== 'OCIRepository') return undefined;
+  const found = idx.get(resourceKey({ group: FLUX_SOURCE_GROUP, kind, namespace: str(ref.namespace) ?? ns, name: String(str(ref.name)) }));
+  const src = obj(found?.doc.object?.spec);
+  const url = str(src.url);
+  if (!url) return undefined;
+  if (kind === 'OCIRepository') {
+    const r = obj(src.ref);
+    return { repoURL: url, version: str(r.tag) ?? str(r.semver), digest: str(r.digest), plainHttp: src.insecure === true };
+  }
+  const chart = str(chartSpec.chart);
+  if (!chart) return undefined;
+  return { repoURL: url, chart, version: str(chartSpec.version), plainHttp: src.insecure === true };
 }
 
 /**

@@ -141,7 +141,10 @@ export async function renderApp(declared: GitOpsApp, repo: RepoSnapshot, tools: 
   }
   if (result.problems.length) return done(result, started);
   if (prepared.length === 0) {
-    result.problems.push({ message: `${app.name}: no source of this app names a path or chart to render`, code: 'missing-path', file: app.declaredIn?.file, range: app.declaredIn?.range });
+    // A Flux source or chart that is not in this repository: Unknown with the reason, not a failure.
+    const remote = app.problems.filter((p) => p.code === 'remote-source' || p.code === 'remote-chart');
+    if (remote.length) result.problems.push(...remote.map((p) => ({ message: p.message, code: 'source-unavailable' as const, file: p.file, range: p.range })));
+    else result.problems.push({ message: `${app.name}: no source of this app names a path or chart to render`, code: 'missing-path', file: app.declaredIn?.file, range: app.declaredIn?.range });
     return done(result, started);
   }
   result.renderer = prepared[0].src.renderer ?? renderer;

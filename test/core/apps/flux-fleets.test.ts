@@ -69,12 +69,14 @@ describe('home-lab fleet (bootstrap placeholder, ks.yaml + HelmRelease of the sa
     assert.equal(app(l, 'flux/kubernetes/flux/cluster/hr/media/plex').flux?.appliedBy, 'flux/kubernetes/flux/cluster/ks/media/plex');
   });
 
-  test('defect 4: the undeclared bootstrap GitRepository flux-system is this repository; remote charts are infos, not errors', () => {
+  test('defect 4: the undeclared bootstrap GitRepository flux-system is this repository; remote charts come from their OCIRepository', () => {
     const root = app(l, 'flux/kubernetes/flux/cluster/ks/flux-system/cluster-apps');
     assert.equal(root.sources[0].local, true);
     assert.equal(root.sources[0].dir, l.r.path('kubernetes/apps'));
     assert.deepEqual(root.problems.map((p) => [p.code, p.severity]), [['source-bootstrap', 'info']]);
-    assert.deepEqual(app(l, 'flux/kubernetes/flux/cluster/hr/media/plex').problems.map((p) => [p.code, p.severity]), [['remote-chart', 'info']]);
+    const plex = app(l, 'flux/kubernetes/flux/cluster/hr/media/plex');
+    assert.deepEqual(plex.problems, []);
+    assert.deepEqual(plex.sources[0].remoteChart, { repoURL: 'oci://127.0.0.1:9/bjw-s-labs/helm/app-template', version: '4.4.0', digest: undefined, plainHttp: false }, 'the OCIRepository beside it, placed in media by targetNamespace');
   });
 
   test('defect 9: Components are never apps', () => {
@@ -109,6 +111,13 @@ describe('home-lab fleet (bootstrap placeholder, ks.yaml + HelmRelease of the sa
     assert.equal(child?.id.namespace, 'media');
     assert.deepEqual(get(child?.object, 'spec', 'postBuild', 'substituteFrom'), [{ kind: 'ConfigMap', name: 'cluster-settings' }]);
     assert.equal(get(child?.object, 'spec', 'decryption', 'provider'), 'sops');
+  });
+
+  test('a chart that cannot be pulled (offline) is Unknown with the reason, not a render failure', async () => {
+    const res = await renderApp(app(l, 'flux/kubernetes/flux/cluster/hr/media/plex'), l.repo, { ...tools, cacheDir: tempDir('gitops-lens-charts-') });
+    assert.equal(res.ok, false);
+    assert.deepEqual(res.problems.map((p) => p.code), ['source-unavailable']);
+    assert.match(res.problems[0].message, /app-template/);
   });
 
   test('gitops-lens apps lists the fleet and exits 0', async () => {
