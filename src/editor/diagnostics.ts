@@ -37,7 +37,10 @@ export class ModelDiagnostics implements vscode.Disposable {
       }
       for (const p of this.model.renders.get(app.id)?.problems ?? []) {
         if (p.code === 'untrusted' || p.code === 'cancelled') continue;
-        const d = new vscode.Diagnostic(p.range ? toRange(p.range) : app.declaredIn ? toRange(app.declaredIn.range) : FILE_START, p.message, vscode.DiagnosticSeverity.Error);
+        // A chart or source not available here makes the app Unknown: information, said once.
+        const unavailable = p.code === 'source-unavailable';
+        if (unavailable && app.problems.some((x) => x.message === p.message)) continue;
+        const d = new vscode.Diagnostic(p.range ? toRange(p.range) : app.declaredIn ? toRange(app.declaredIn.range) : FILE_START, p.message, unavailable ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Error);
         d.source = 'GitOps Lens (render)';
         d.code = p.code;
         add(p.file ?? app.declaredIn?.file, d);
