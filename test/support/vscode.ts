@@ -142,6 +142,9 @@ export async function launchVSCode(opts: LaunchOptions): Promise<VSCodeSession> 
   const userDataDir = path.join(root, 'user-data');
   const extensionsDir = path.join(root, 'extensions');
   const bridgeDir = path.join(root, 'bridge');
+  // VS Code's IPC and git sockets go to the server's TMPDIR: a short folder of our own (socket
+  // paths are limited to 108 bytes), removed with the session.
+  const socketDir = keep ? await fs.mkdtemp(path.join(os.tmpdir(), 'vs-')) : tempDir('vs-');
   const extensionIds = await installExtensions(extensionsDir, [
     opts.extensionDir,
     ...(opts.extraExtensionDirs ?? []),
@@ -172,6 +175,7 @@ export async function launchVSCode(opts: LaunchOptions): Promise<VSCodeSession> 
     await server?.stop();
     live.delete(killer);
     if (!keep) await fs.rm(root, { recursive: true, force: true }).catch(() => undefined);
+    if (!keep) await fs.rm(socketDir, { recursive: true, force: true }).catch(() => undefined);
   };
 
   try {
@@ -184,7 +188,7 @@ export async function launchVSCode(opts: LaunchOptions): Promise<VSCodeSession> 
           workspace,
           trust,
           logFile: path.join(root, 'server.log'),
-          env: { ...opts.env, ...(bridge ? { GITOPS_LENS_E2E_BRIDGE: bridgeDir } : {}) },
+          env: { TMPDIR: socketDir, ...opts.env, ...(bridge ? { GITOPS_LENS_E2E_BRIDGE: bridgeDir } : {}) },
           extraArgs: opts.logLevel ? ['--log', opts.logLevel] : [],
         });
         break;
