@@ -5,6 +5,7 @@ import { registerCommandTable, type CommandSpec } from './editor/commandTable';
 import { registerDebugCommands } from './editor/debug';
 import { ModelDiagnostics } from './editor/diagnostics';
 import { DriftCodeLens, DriftDecorations, DriftFileDecorations } from './editor/drift';
+import { InvalidDiagnostics } from './editor/invalid';
 import { registerLint } from './editor/lint';
 import { LiveState } from './editor/live';
 import { liveDocuments } from './editor/liveDocs';
@@ -78,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     vscode.window.registerTreeDataProvider('gitopsLens.clusters', clusters),
     vscode.window.registerTreeDataProvider('gitopsLens.history', history),
     new ModelDiagnostics(model, lint.service),
+    new InvalidDiagnostics(model, live),
     registerContextKeys(model, presenter, appsView),
     ...lint.disposables,
     ...liveDocs.providers,

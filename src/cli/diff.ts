@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { loadWorkspace, findApp } from '../core/workspace';
 import { renderApp, toolchainFromEnv } from '../core/render';
+import { describeProvenance, explainFields } from '../core/render/provenance';
 import type { GitOpsApp } from '../core/apps';
 import { isClusterError } from '../core/cluster';
 import { unifiedDiff, type AppDiff, type ResourceDiff } from '../core/diff';
@@ -44,16 +45,16 @@ export async function runDiff(argv: string[], io: CliIO): Promise<number> {
   }
   if (apps.length === 0) { err(io, `no local apps found in ${ws.repo.root}`); return EXIT.error; }
 
+  const tools = toolchainFromEnv(io.env);
   const sessions = new Map<string, ClusterSession>();
   const sessionFor = (context: string): ClusterSession => {
     let s = sessions.get(context);
     if (!s) {
-      s = ClusterSession.open(ws.kubeconfig, context, { engine: { fileFor: (p) => ws.repo.byPath.get(p) } });
+      s = ClusterSession.open(ws.kubeconfig, context, { engine: { fileFor: (p) => ws.repo.byPath.get(p), explain: (app, render, reqs, signal) => explainFields({ app, render, repo: ws.repo, tools, signal }, reqs) } });
       sessions.set(context, s);
     }
     return s;
   };
-  const tools = toolchainFromEnv(io.env);
   const results: { app: GitOpsApp; diff?: AppDiff; error?: string; session?: ClusterSession }[] = [];
   try {
     for (const app of apps) {
@@ -97,6 +98,7 @@ export async function runDiff(argv: string[], io: CliIO): Promise<number> {
         out(io, `# ${describeId(res.id)}: ${res.status}${res.method !== 'none' ? ` (${res.method} diff)` : ''}${res.health && res.status !== 'Missing' ? `, ${healthText(res.health)}` : ''}${res.note ? ` — ${res.note}` : ''}`);
         for (const c of res.changes) {
           out(io, `#   ${c.path}: ${fmt(c.live)} → ${fmt(c.desired)}${c.manager ? `  (live value by ${c.manager}${c.time ? ` at ${c.time}` : ''})` : ''}${c.file ? `  ${where(io, c.file, c.range)}` : ''}`);
+          if (c.provenance && c.provenance.chain.length + (c.provenance.computed ? 1 : 0) > 0) out(io, `#     Git: ${describeProvenance(c.provenance, (f) => where(io, f))}`);
         }
         const text = pair ? unifiedDiff(pair) : '';
         if (text) out(io, text);

@@ -1,28 +1,41 @@
 // Drift in the manifest: a status marker on each resource's first line (gutter icon +
-// after-line text), each drifted field's line highlighted with `live: 5 · kubectl-scale ·
-// 3 min ago` and a hover, a CodeLens row per resource, Explorer badges per file.
+// after-line text); each drifted field on the line that writes its value in Git — the patch,
+// the values key, the substitution — highlighted with `live: 5 · kubectl-scale · 3 min ago`
+// and a hover with the chain of places that set it; the lines it overrides (a base's value)
+// or passes through (a Helm template line, a `${var}`) say so; a CodeLens row per resource,
+// Explorer badges per file.
 import * as vscode from 'vscode';
+import { relative } from 'node:path';
+import type { GitOpsApp } from '../core/apps';
 import type { DriftStatus, FieldChange, ResourceDiff } from '../core/diff';
+import { describeProvenance, type FieldProvenance } from '../core/render/provenance';
 import type { LiveState } from './live';
 import type { WorkspaceModel } from './model';
 import { ago, short } from './presenter';
-import { diffsInFile, type ResourceRef } from './resolve';
+import { diffsInFile, fieldsInFile, type ResourceRef } from './resolve';
 
 const STATUS_COLOR: Record<DriftStatus, string> = {
   Synced: 'gitopsLens.syncedForeground',
   OutOfSync: 'gitopsLens.outOfSyncForeground',
   Missing: 'gitopsLens.missingForeground',
   Extra: 'gitopsLens.extraForeground',
+  Invalid: 'errorForeground',
   Unknown: 'gitopsLens.unknownForeground',
 };
 
-const STATUS_TEXT: Record<DriftStatus, string> = { Synced: 'Synced', OutOfSync: 'OutOfSync', Missing: 'Missing in cluster', Extra: 'Extra', Unknown: 'Unknown' };
+const STATUS_TEXT: Record<DriftStatus, string> = { Synced: 'Synced', OutOfSync: 'OutOfSync', Missing: 'Missing in cluster', Extra: 'Extra', Invalid: 'Invalid', Unknown: 'Unknown' };
 
-export interface ShownDecoration { kind: 'resource' | 'field'; line: number; text: string; status?: DriftStatus; hover?: string }
+/**
+ * What an editor shows (read by the E2E debug command): resource markers, drifted fields on
+ * the line that writes them, lines whose value is overridden (`shadowed`) or that a value
+ * passes through (`via`: a template line, a substituted `${var}`).
+ */
+export interface ShownDecoration { kind: 'resource' | 'field' | 'shadowed' | 'via'; line: number; text: string; status?: DriftStatus; hover?: string }
 
 export class DriftDecorations implements vscode.Disposable {
   private readonly markers: Record<DriftStatus, vscode.TextEditorDecorationType>;
   private readonly field: vscode.TextEditorDecorationType;
+  private readonly note: vscode.TextEditorDecorationType;
   private readonly subs: vscode.Disposable[] = [];
   /** What each editor shows, by document URI: read by the E2E debug command. */
   readonly shown = new Map<string, { at: number; items: ShownDecoration[] }>();
@@ -34,13 +47,18 @@ export class DriftDecorations implements vscode.Disposable {
       after: { color: new vscode.ThemeColor(STATUS_COLOR[s]), margin: '0 0 0 2em', fontStyle: 'italic' },
       rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
     });
-    this.markers = { Synced: marker('Synced'), OutOfSync: marker('OutOfSync'), Missing: marker('Missing'), Extra: marker('Extra'), Unknown: marker('Unknown') };
+    this.markers = { Synced: marker('Synced'), OutOfSync: marker('OutOfSync'), Missing: marker('Missing'), Extra: marker('Extra'), Invalid: marker('Invalid'), Unknown: marker('Unknown') };
     this.field = vscode.window.createTextEditorDecorationType({
       isWholeLine: true,
       backgroundColor: new vscode.ThemeColor('gitopsLens.driftedLineBackground'),
       overviewRulerColor: new vscode.ThemeColor(STATUS_COLOR.OutOfSync),
       overviewRulerLane: vscode.OverviewRulerLane.Right,
       after: { color: new vscode.ThemeColor('gitopsLens.driftHintForeground'), margin: '0 0 0 2em' },
+      rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+    });
+    // A line that is not the one in effect: muted text after it, no background.
+    this.note = vscode.window.createTextEditorDecorationType({
+      after: { color: new vscode.ThemeColor('editorCodeLens.foreground'), margin: '0 0 0 2em', fontStyle: 'italic' },
       rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
     });
     this.subs.push(
@@ -59,11 +77,14 @@ export class DriftDecorations implements vscode.Disposable {
     const doc = editor.document;
     if (doc.uri.scheme !== 'file') return;
     const enabled = this.model.settings.driftDecorations;
-    const found = enabled ? diffsInFile(this.model, this.live, doc.uri.fsPath) : [];
-    const byStatus: Record<DriftStatus, vscode.DecorationOptions[]> = { Synced: [], OutOfSync: [], Missing: [], Extra: [], Unknown: [] };
+    const file = doc.uri.fsPath;
+    const found = enabled ? diffsInFile(this.model, this.live, file) : [];
+    const byStatus: Record<DriftStatus, vscode.DecorationOptions[]> = { Synced: [], OutOfSync: [], Missing: [], Extra: [], Invalid: [], Unknown: [] };
     const fields: vscode.DecorationOptions[] = [];
+    const notes: vscode.DecorationOptions[] = [];
     const shown: ShownDecoration[] = [];
     const now = Date.now();
+    const rel = (f: string) => relative(this.model.root, f);
     for (const { app, diff } of found) {
       const line = diff.origin!.range.start.line;
       if (line >= doc.lineCount) continue;
@@ -71,16 +92,28 @@ export class DriftDecorations implements vscode.Disposable {
       const hover = resourceHover(diff, app.id, this.model.contextOf(app));
       byStatus[diff.status].push({ range: endOfLine(doc, line), hoverMessage: hover, renderOptions: { after: { contentText: text } } });
       shown.push({ kind: 'resource', line, text, status: diff.status });
-      for (const c of diff.changes) {
-        if (c.file !== doc.uri.fsPath || !c.range || c.range.start.line >= doc.lineCount) continue;
-        const hint = fieldHint(c, now);
-        const md = fieldHover(c, { appId: app.id, key: diff.key, path: c.path }, now);
-        fields.push({ range: endOfLine(doc, c.range.start.line), hoverMessage: md, renderOptions: { after: { contentText: hint } } });
-        shown.push({ kind: 'field', line: c.range.start.line, text: hint, hover: md.value });
-      }
+    }
+    const taken = new Set<number>();
+    for (const { app, diff, change: c } of enabled ? fieldsInFile(this.model, this.live, file) : []) {
+      const line = c.range!.start.line;
+      if (line >= doc.lineCount) continue;
+      taken.add(line);
+      const hint = fieldHint(c, now);
+      const md = fieldHover(c, { appId: app.id, key: diff.key, path: c.path }, now, rel);
+      fields.push({ range: endOfLine(doc, line), hoverMessage: md, renderOptions: { after: { contentText: hint } } });
+      shown.push({ kind: 'field', line, text: hint, hover: md.value });
+    }
+    for (const { app, diff, change: c, line, kind } of enabled ? notedLines(this.model, this.live, file) : []) {
+      if (line >= doc.lineCount || taken.has(line)) continue;
+      taken.add(line);
+      const text = noteText(c, kind, rel);
+      const md = fieldHover(c, { appId: app.id, key: diff.key, path: c.path }, now, rel);
+      notes.push({ range: endOfLine(doc, line), hoverMessage: md, renderOptions: { after: { contentText: text } } });
+      shown.push({ kind, line, text, hover: md.value });
     }
     for (const s of Object.keys(byStatus) as DriftStatus[]) editor.setDecorations(this.markers[s], byStatus[s]);
     editor.setDecorations(this.field, fields);
+    editor.setDecorations(this.note, notes);
     this.shown.set(doc.uri.toString(), { at: Date.now(), items: shown });
   }
 
@@ -88,6 +121,7 @@ export class DriftDecorations implements vscode.Disposable {
     for (const s of this.subs) s.dispose();
     for (const d of Object.values(this.markers)) d.dispose();
     this.field.dispose();
+    this.note.dispose();
   }
 }
 
@@ -99,6 +133,7 @@ function endOfLine(doc: vscode.TextDocument, line: number): vscode.Range {
 export function markerText(d: ResourceDiff): string {
   if (d.status === 'OutOfSync') return `● OutOfSync · ${d.changes.length} field${d.changes.length === 1 ? '' : 's'} differ`;
   if (d.status === 'Unknown') return `● Unknown${d.note ? ` · ${d.note.split('\n')[0].slice(0, 80)}` : ''}`;
+  if (d.status === 'Invalid') return `● Invalid · ${(d.invalid?.[0]?.message ?? d.note ?? 'rejected by the API server').split('\n')[0].slice(0, 100)}`;
   return `● ${STATUS_TEXT[d.status]}`;
 }
 
@@ -112,13 +147,48 @@ function commandLink(title: string, command: string, arg: unknown): string {
 
 const TRUSTED_COMMANDS = ['gitopsLens.compareWithLive', 'gitopsLens.revertDrift', 'gitopsLens.adoptLiveValue', 'gitopsLens.syncResource', 'gitopsLens.openLiveResource'];
 
-function fieldHover(c: FieldChange, ref: ResourceRef, now: number): vscode.MarkdownString {
+/** Where the desired value is set, as one sentence: "3 from overlays/prod/replicas.yaml:6 (patch), overriding 1 in …". */
+export function provenanceText(p: FieldProvenance | undefined, rel: (f: string) => string): string {
+  return p ? describeProvenance(p, rel) : '';
+}
+
+function fieldHover(c: FieldChange, ref: ResourceRef, now: number, rel: (f: string) => string): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = { enabledCommands: TRUSTED_COMMANDS };
   md.appendMarkdown(`**\`${c.path}\`** drifted from Git\n\n| | value |\n|---|---|\n| Git | \`${short(c.desired)}\` |\n| live | \`${short(c.live)}\` |\n\n`);
+  const chain = provenanceText(c.provenance, rel);
+  if (chain) md.appendMarkdown(`Git's value: ${escapeMd(chain)}${c.provenance?.method === 'static' ? ' (read from the files, not confirmed by a render)' : ''}.\n\n`);
   if (c.manager) md.appendMarkdown(`Changed by **${c.manager}**${c.operation ? ` (${c.operation})` : ''}${c.time ? `, ${ago(c.time, now)} (${c.time})` : ''}.\n\n`);
   md.appendMarkdown([commandLink('Diff with live', 'gitopsLens.compareWithLive', ref), commandLink('Revert drift', 'gitopsLens.revertDrift', ref), commandLink('Adopt live value', 'gitopsLens.adoptLiveValue', ref)].join(' · '));
   return md;
+}
+
+function escapeMd(s: string): string {
+  return s.replace(/[\\`*_[\]<>]/g, (m) => `\\${m}`);
+}
+
+/** The text after a line that holds an overridden value or one the value passes through. */
+export function noteText(c: FieldChange, kind: 'shadowed' | 'via', rel: (f: string) => string): string {
+  const at = c.file && c.range ? `${rel(c.file)}:${c.range.start.line + 1}` : 'another file';
+  if (kind === 'shadowed') return `overridden: ${c.path} = ${short(c.desired)} from ${at} · live: ${short(c.live)}`;
+  return `${c.path} = ${short(c.desired)} from ${at} · live: ${short(c.live)}`;
+}
+
+/** Lines of this file that hold an overridden value of a drifted field, or the template/`${var}` it passes through. */
+function notedLines(model: WorkspaceModel, live: LiveState, file: string): { app: GitOpsApp; diff: ResourceDiff; change: FieldChange; line: number; kind: 'shadowed' | 'via' }[] {
+  const out: { app: GitOpsApp; diff: ResourceDiff; change: FieldChange; line: number; kind: 'shadowed' | 'via' }[] = [];
+  for (const app of model.apps) {
+    for (const diff of live.diffOf(app)?.resources ?? []) {
+      for (const change of diff.changes) {
+        const p = change.provenance;
+        if (!p) continue;
+        for (const w of p.chain) if (w.file === file && !(change.file === file && change.range?.start.line === w.range.start.line)) out.push({ app, diff, change, line: w.range.start.line, kind: p.composed ? 'via' : 'shadowed' });
+        if (p.via?.file === file) out.push({ app, diff, change, line: p.via.range.start.line, kind: 'via' });
+        if (p.computed?.file === file && change.file !== file) out.push({ app, diff, change, line: p.computed.range.start.line, kind: 'via' });
+      }
+    }
+  }
+  return out;
 }
 
 function resourceHover(d: ResourceDiff, appId: string, context: string | undefined): vscode.MarkdownString {
@@ -187,6 +257,8 @@ export class DriftFileDecorations implements vscode.FileDecorationProvider, vsco
     }
     const here = diffsInFile(this.model, this.live, file);
     const drifted = here.filter((r) => r.diff.status === 'OutOfSync' || r.diff.status === 'Missing');
+    // A file that writes a drifted value (a patch, a values file) counts too.
+    for (const f of fieldsInFile(this.model, this.live, file)) if (!drifted.some((d) => d.diff === f.diff)) drifted.push(f);
     if (!drifted.length) return undefined;
     return new vscode.FileDecoration('≠', `GitOps: ${drifted.length} resource${drifted.length === 1 ? '' : 's'} differ from the cluster`, new vscode.ThemeColor(STATUS_COLOR.OutOfSync));
   }

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { JournalEntry } from '../core/journal';
 
-export type SyncStatusName = 'Synced' | 'OutOfSync' | 'Missing' | 'Extra' | 'Unknown' | 'RenderFailed' | 'NotRendered' | 'Rendered';
+export type SyncStatusName = 'Synced' | 'OutOfSync' | 'Missing' | 'Extra' | 'Invalid' | 'Unknown' | 'RenderFailed' | 'NotRendered' | 'Rendered';
 export type HealthName = 'Healthy' | 'Progressing' | 'Degraded' | 'Suspended' | 'Missing' | 'Unknown';
 
 const SYNC: Record<SyncStatusName, [string, string | undefined]> = {
@@ -11,6 +11,7 @@ const SYNC: Record<SyncStatusName, [string, string | undefined]> = {
   Missing: ['diff-added', 'gitDecoration.untrackedResourceForeground'],
   Extra: ['diff-removed', 'gitDecoration.deletedResourceForeground'],
   Unknown: ['question', 'disabledForeground'],
+  Invalid: ['error', 'errorForeground'],
   RenderFailed: ['error', 'errorForeground'],
   NotRendered: ['circle-large-outline', 'disabledForeground'],
   Rendered: ['file-code', undefined],

@@ -7,6 +7,7 @@ import type { ClusterClient, ContextState, Lookup } from '../core/cluster';
 import { maskSecret, normalizedView, type AppDiff, type NormalizedPair } from '../core/diff';
 import { clusterCrdSchemaSource, type SchemaSource } from '../core/policy';
 import { ClusterSession, type Reachability } from '../core/session';
+import { explainFields } from '../core/render/provenance';
 import type { KubeObject, ResourceId } from '../core/manifest';
 import { errorMessage, type Log } from './log';
 import type { WorkspaceModel } from './model';
@@ -58,7 +59,17 @@ export class LiveState implements vscode.Disposable {
     if (e) return e;
     let session: ClusterSession;
     try {
-      session = ClusterSession.open(ws.kubeconfig, context, { engine: { fileFor: (p) => this.model.workspace?.repo.byPath.get(p) } });
+      session = ClusterSession.open(ws.kubeconfig, context, {
+        engine: {
+          fileFor: (p) => this.model.workspace?.repo.byPath.get(p),
+          // Drift lands where the value is written: traced by re-rendering with the real tools.
+          explain: (app, render, requests, signal) => {
+            const repo = this.model.workspace?.repo;
+            if (!repo || !this.model.trusted) return Promise.resolve([]);
+            return this.log.timed(`provenance ${app.id} (${requests.length} field${requests.length === 1 ? '' : 's'})`, () => explainFields({ app, render, repo, tools: this.model.settings.toolchain, signal }, requests), context);
+          },
+        },
+      });
     } catch (err) {
       this.log.warn(`context ${context}: ${errorMessage(err)}`);
       return undefined;

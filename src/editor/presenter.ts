@@ -85,6 +85,7 @@ export class Presenter implements vscode.Disposable {
       if (c.OutOfSync) parts.push(`${c.OutOfSync} out of sync`);
       if (c.Missing) parts.push(`${c.Missing} missing`);
       if (c.Extra) parts.push(`${c.Extra} extra`);
+      if (c.Invalid) parts.push(`${c.Invalid} rejected by the API server`);
       if (c.Unknown) parts.push(`${c.Unknown} unknown`);
       const h = d.summary.health;
       health = h?.status as HealthName | undefined;
@@ -131,6 +132,7 @@ export class Presenter implements vscode.Disposable {
     const c = d.summary.counts;
     if (d.summary.status === 'Synced') return '$(pass) Synced';
     if (d.summary.status === 'Unknown') return '$(question) Unknown';
+    if (d.summary.status === 'Invalid') return `$(error) ${c.Invalid} invalid`;
     return ['$(diff)', c.OutOfSync && `${c.OutOfSync} out of sync`, c.Missing && `${c.Missing} missing`, c.Extra && `${c.Extra} extra`].filter(Boolean).join(' ');
   }
 

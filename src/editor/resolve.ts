@@ -2,7 +2,7 @@
 // cursor in the active editor, or the user's pick.
 import * as vscode from 'vscode';
 import type { GitOpsApp } from '../core/apps';
-import type { ResourceDiff } from '../core/diff';
+import type { FieldChange, ResourceDiff } from '../core/diff';
 import { describeId } from '../core/manifest';
 import type { LiveState } from './live';
 import type { WorkspaceModel } from './model';
@@ -26,6 +26,17 @@ export function diffsInFile(model: WorkspaceModel, live: LiveState, file: string
   return out;
 }
 
+/** Every drifted field whose value is written in `file` (the patch, values key or substitution that sets it). */
+export function fieldsInFile(model: WorkspaceModel, live: LiveState, file: string): (ResolvedResource & { change: FieldChange })[] {
+  const out: (ResolvedResource & { change: FieldChange })[] = [];
+  for (const app of model.apps) {
+    for (const diff of live.diffOf(app)?.resources ?? []) {
+      for (const change of diff.changes) if (change.file === file && change.range) out.push({ app, diff, change, path: change.path });
+    }
+  }
+  return out;
+}
+
 export async function resolveResource(model: WorkspaceModel, live: LiveState, arg: unknown, placeHolder: string, filter: (d: ResourceDiff) => boolean = () => true): Promise<ResolvedResource | undefined> {
   if (isResourceRef(arg)) {
     const app = model.apps.find((a) => a.id === arg.appId);
@@ -40,12 +51,12 @@ export async function resolveResource(model: WorkspaceModel, live: LiveState, ar
   const editor = vscode.window.activeTextEditor;
   if (editor && !arg) {
     const line = editor.selection.active.line;
+    // A drifted field written on this line (wherever its resource is declared).
+    const field = fieldsInFile(model, live, editor.document.uri.fsPath).find((r) => filter(r.diff) && r.change.range!.start.line === line);
+    if (field) return { app: field.app, diff: field.diff, path: field.change.path };
     const here = diffsInFile(model, live, editor.document.uri.fsPath).filter((r) => filter(r.diff));
     const at = here.find((r) => r.diff.origin && r.diff.origin.range.start.line <= line && line <= r.diff.origin.range.end.line);
-    if (at) {
-      const field = at.diff.changes.find((c) => c.range && c.range.start.line === line);
-      return { ...at, path: field?.path };
-    }
+    if (at) return at;
   }
   const all = model.apps.flatMap((app) => (live.diffOf(app)?.resources ?? []).filter(filter).map((diff) => ({ app, diff })));
   if (!all.length) {

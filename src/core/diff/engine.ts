@@ -13,8 +13,9 @@ import type { CacheChange, GroupKind, LiveCache } from '../cluster/cache';
 import { ClusterError, isClusterError } from '../cluster/errors';
 import { findResource, type Discovery } from '../cluster/discovery';
 import type { KubeObject, ManifestFile, ResourceId } from '../manifest';
-import { resourceKey } from '../manifest';
+import { parseJsonPath, resourceKey } from '../manifest';
 import type { RenderedResource, RenderResult } from '../render/types';
+import { FieldProvenances, type FieldExplainer } from './provenance';
 import { mapLimit } from '../async';
 import { healthOf, rollUp, type Health } from '../health';
 import { DryRunCache } from './dry-run-cache';
@@ -42,6 +43,11 @@ export interface DriftEngineOptions {
   extraKinds?: GroupKind[];
   /** Dry-run results kept. Default 20,000. */
   dryRunCacheSize?: number;
+  /**
+   * Where drifted and rejected fields' values are set (render/provenance, which re-renders
+   * with the real tools): drift then points at that place. Without it, the files alone say.
+   */
+  explain?: FieldExplainer;
 }
 
 export interface DiffAppOptions {
@@ -80,6 +86,7 @@ export class DriftEngine {
   /** The desired object as sent (namespace, hook, stringData folded) and its hash, per rendered resource. */
   private readonly prepared = new WeakMap<RenderedResource, { namespace?: string; applySet?: string; obj: KubeObject; hash: string }>();
   private readonly sources: SourceLocator;
+  private readonly provenance?: FieldProvenances;
   private readonly apps = new Map<string, AppState>();
   private readonly listeners = new Set<(d: AppDiff) => void>();
   private unsubscribe?: () => void;
@@ -94,6 +101,7 @@ export class DriftEngine {
     this.dryRuns = new DryRunCache(opts.client, this.fieldManager, size);
     this.results = new LruMap(size);
     this.sources = new SourceLocator(opts.fileFor);
+    if (opts.explain) this.provenance = new FieldProvenances(opts.explain);
   }
 
   /**
@@ -227,6 +235,7 @@ export class DriftEngine {
       }
     }
     st.pairs = pairs;
+    await this.provenance?.attach(app, render, desired.map((d) => d.r), results, st.opts.signal);
     const ctxState = this.cache.state();
     if (ctxState.status === 'unreachable' && ctxState.error) problems.push(ctxState.error.message);
     return { ...base, resources: results, summary: summarize(results, problems, extraComplete) };
@@ -269,6 +278,13 @@ export class DriftEngine {
     let predicted: KubeObject | undefined;
     if ('error' in dry) {
       const e = dry.error;
+      if (rejects(e)) {
+        const invalid = (e.invalidFields?.length ? e.invalidFields : [{ field: '', message: e.message }]).map((f) => {
+          const loc = f.field ? this.sources.locate(r, parseJsonPath(f.field)) : undefined;
+          return { path: f.field, message: f.message, ...(loc ? { file: loc.file, range: loc.range } : {}) };
+        });
+        return { diff: { ...baseDiff, status: 'Invalid', method: 'none', changes: [], error: e.toJSON(), invalid, note: `the API server rejects the desired object: ${e.message}`, liveResourceVersion: liveRv, ...(health ? { health } : {}) } };
+      }
       if (e.kind === 'forbidden' || /dry.?run/i.test(e.message)) {
         note = `server-side dry-run not allowed, compared the fields set in Git (two-way diff): ${e.message}`;
       } else {
@@ -285,6 +301,12 @@ export class DriftEngine {
   }
 }
 
+/** A refusal of the object itself (validation, an admission webhook or policy), not of the caller or the connection. */
+function rejects(e: ClusterError): boolean {
+  if (e.kind === 'invalid') return true;
+  return e.kind === 'forbidden' && /admission webhook .* denied|denied request|ValidatingAdmissionPolicy/i.test(e.message);
+}
+
 function toError(e: unknown): ClusterError {
   return isClusterError(e) ? e : new ClusterError({ kind: 'other', message: (e as Error)?.message ?? String(e) });
 }
@@ -293,11 +315,12 @@ function hashObject(o: KubeObject): string {
   return createHash('sha1').update(JSON.stringify(o)).digest('hex');
 }
 
-/** App status per semantics.md: Unknown if anything could not be loaded, else OutOfSync if any resource is, else Synced. */
+/** App status per semantics.md: Unknown if anything could not be loaded, else Invalid if the server rejects Git's state, else OutOfSync if any resource is, else Synced. */
 export function summarize(resources: ResourceDiff[], problems: string[], extraComplete: boolean, renderFailed = false): AppDiffSummary {
-  const counts: Record<DriftStatus, number> = { Synced: 0, OutOfSync: 0, Missing: 0, Extra: 0, Unknown: 0 };
+  const counts: Record<DriftStatus, number> = { Synced: 0, OutOfSync: 0, Missing: 0, Extra: 0, Invalid: 0, Unknown: 0 };
   for (const r of resources) if (!r.ignoredExtraneous) counts[r.status]++;
   const status: DriftStatus = renderFailed || counts.Unknown > 0 ? 'Unknown'
+    : counts.Invalid > 0 ? 'Invalid'
     : counts.OutOfSync + counts.Missing + counts.Extra > 0 ? 'OutOfSync' : 'Synced';
   const members = resources.filter((r) => r.status !== 'Extra');
   return { status, counts, extraComplete, problems, ...(members.length ? { health: rollUp(members.map((r) => r.health)) } : {}) };

@@ -1,8 +1,10 @@
 import type { ClusterErrorInit } from '../cluster/errors';
 import type { Health } from '../health';
 import type { JsonPath, KubeObject, Range, ResourceId } from '../manifest';
+import type { FieldProvenance } from '../render/provenance/types';
 
-export type DriftStatus = 'Synced' | 'OutOfSync' | 'Missing' | 'Extra' | 'Unknown';
+/** `Invalid`: the API server rejects the desired object (422, an admission denial) — Git's state cannot be applied. */
+export type DriftStatus = 'Synced' | 'OutOfSync' | 'Missing' | 'Extra' | 'Invalid' | 'Unknown';
 
 /**
  * How the comparison was made: `server-side` (SSA dry-run, only fields we would own),
@@ -19,9 +21,15 @@ export interface FieldChange {
   /** Undefined when the field is absent on that side. */
   desired?: unknown;
   live?: unknown;
-  /** Where the field is written in Git (the nearest existing parent when Git does not set it). */
+  /**
+   * Where the field is written in Git: the place that sets the rendered value (a patch, a
+   * values file, a substitution; for a composed value the part the live value changes), else
+   * the nearest existing parent when Git does not set it.
+   */
   file?: string;
   range?: Range;
+  /** The places that set the desired value, last writer first (render/provenance). */
+  provenance?: FieldProvenance;
   /** The field manager that last wrote the live value, from managedFields. */
   manager?: string;
   /** When that manager wrote it (managedFields `time`, RFC 3339). */
@@ -35,8 +43,10 @@ export interface ResourceDiff {
   status: DriftStatus;
   method: DiffMethod;
   changes: FieldChange[];
-  /** Why the method is two-way, or why the status is Unknown: readable, from the API server's answer. */
+  /** Why the method is two-way, or why the status is Unknown or Invalid: readable, from the API server's answer. */
   note?: string;
+  /** Invalid: each field the API server rejects, with its words and the place in Git that sets it. */
+  invalid?: InvalidField[];
   error?: ClusterErrorInit;
   /** Where the resource is declared in Git (absent for Extra). */
   origin?: { file: string; docIndex: number; range: Range };
@@ -67,6 +77,16 @@ export interface AppDiff {
   resources: ResourceDiff[];
   summary: AppDiffSummary;
   computedAt: number;
+}
+
+/** A field of the desired object the API server rejects. */
+export interface InvalidField {
+  /** As the server names it (`spec.replicas`); empty when the whole object is rejected. */
+  path: string;
+  message: string;
+  file?: string;
+  range?: Range;
+  provenance?: FieldProvenance;
 }
 
 /** The normalized desired/live pair of one resource, masked: what a unified diff view shows. */

@@ -1,0 +1,3 @@
+export * from './types';
+export { explainFields, describeProvenance, type ExplainRequest } from './explain';
+export type { TraceContext } from './trace';
