@@ -168,7 +168,7 @@ test('API server down from the start → every resource Unknown (never Missing o
     const d = await new DriftEngine({ client, cache }).diffApp(app, render);
     assert.equal(d.summary.status, 'Unknown');
     assert.deepEqual(d.resources.map((r) => [r.id.kind, r.status, r.error?.kind]).sort(), [['ConfigMap', 'Unknown', 'unreachable'], ['Deployment', 'Unknown', 'unreachable']]);
-    assert.deepEqual(d.summary.counts, { Synced: 0, OutOfSync: 0, Missing: 0, Extra: 0, Unknown: 2 });
+    assert.deepEqual(d.summary.counts, { Synced: 0, OutOfSync: 0, Missing: 0, Extra: 0, Invalid: 0, Unknown: 2 });
 
     // The CLI says so and exits 2 (could not compare), as `kubectl diff` does on errors.
     const run = await runCliCaptured(['diff', 'down'], { cwd: repo.root, env: { ...process.env, KUBECONFIG: kubeconfig.file } });
