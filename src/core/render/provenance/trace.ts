@@ -17,7 +17,7 @@ import { discoverApps } from '../../apps/discover';
 import { checkedOutBranch } from '../../apps/flux-sources';
 import type { GitOpsApp } from '../../apps/types';
 import { valueAtPath, type JsonPath } from '../../manifest';
-import { loadRepo, type RepoSnapshot } from '../../repo/scan';
+import { loadRepo, type RepoSnapshot } from '../../repo';
 import { renderApp } from '../render';
 import type { Toolchain } from '../toolchain';
 import type { RenderResult } from '../types';

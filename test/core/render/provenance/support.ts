@@ -9,7 +9,7 @@ import { discoverApps, type GitOpsApp } from '../../../../src/core/apps';
 import { valueAtPath, type JsonPath, type KubeObject } from '../../../../src/core/manifest';
 import { renderApp, type RenderResult, type Toolchain } from '../../../../src/core/render';
 import { explainFields, type FieldProvenance } from '../../../../src/core/render/provenance';
-import { loadRepo, type RepoSnapshot } from '../../../../src/core/repo/scan';
+import { loadRepo, type RepoSnapshot } from '../../../../src/core/repo';
 import type { FixtureRepo } from '../../../support/repos';
 import { removeTemp, tempDir } from '../../../support/temp';
 

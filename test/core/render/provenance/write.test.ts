@@ -10,7 +10,7 @@ import { diffLines } from '../../../../src/core/diff/unified';
 import type { JsonPath } from '../../../../src/core/manifest';
 import { renderApp, type Toolchain } from '../../../../src/core/render';
 import { planValueWrite, type ValueEdit } from '../../../../src/core/render/provenance/write';
-import { loadRepo } from '../../../../src/core/repo/scan';
+import { loadRepo } from '../../../../src/core/repo';
 import { realTools, type FixtureRepo } from '../../../support/repos';
 import { fluxFleet, shopFleet, webFleet } from './fixtures';
 import { kustomizeValue, nameMatches, pipelineValue, variant } from './support';
