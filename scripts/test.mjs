@@ -45,7 +45,8 @@ console.log(tools.stdout.trim());
 // One temp folder per run, so the leftover check sees only this run's files, never those
 // of other runs on a shared machine. Everything from here on (control plane, test files,
 // the tools they start) writes its temporary files there.
-const runTmp = mkdtempSync(join(tmpdir(), 'gitops-lens-test-run-'));
+// A short name: VS Code's IPC sockets end up two folders below it (107-byte path limit).
+const runTmp = mkdtempSync(join(tmpdir(), 'gitops-lens-run-'));
 env.TMPDIR = runTmp;
 let keepRunTmp = false;
 process.on('exit', () => { if (!keepRunTmp) rmSync(runTmp, { recursive: true, force: true, maxRetries: 3 }); });

@@ -3,7 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RESTRICTED_NAMESPACE, sharedTestCluster, startTestCluster } from '../support/cluster';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { clusterClientFromFile, LiveCache } from '../../src/core/cluster';
 import { DriftEngine } from '../../src/core/diff';
 import { findApp, loadWorkspace } from '../../src/core/workspace';
@@ -13,6 +15,7 @@ import { runCliCaptured } from '../support/cli';
 import { argoApplication } from '../support/manifests';
 import { makeRepo, writeKubeconfig } from '../support/repos';
 import { tempDir } from '../support/temp';
+import { startTcpProxy } from '../support/tcp-proxy';
 import { argoFixture, eventually } from './fixture';
 
 const DEPLOY = (name: string) => `apiVersion: apps/v1
@@ -189,5 +192,42 @@ test('API server down from the start → every resource Unknown (never Missing o
     client.close();
     repo.cleanup();
     kubeconfig.cleanup();
+  }
+});
+
+test('network cut while watching (watches hang, new requests time out) → what was cached is Unknown too, never Synced from a stale copy', async () => {
+  const cluster = await sharedTestCluster();
+  // The engine talks to the API server through a proxy that the test can cut.
+  const proxy = await startTcpProxy(cluster.server);
+  const dir = tempDir('gitops-lens-partition-');
+  const kubeconfig = join(dir, 'config');
+  writeFileSync(kubeconfig, readFileSync(cluster.adminKubeconfig, 'utf8').split(cluster.server).join(proxy.url));
+  const fx = await argoFixture(cluster, 'cut', { 'cm.yaml': CM });
+  const client = clusterClientFromFile(kubeconfig, undefined, { requestTimeoutMs: 3000 });
+  const cache = new LiveCache(client, { backoffInitialMs: 200, backoffMaxMs: 1000 });
+  const engine = new DriftEngine({ client, cache, extraKinds: [] });
+  try {
+    await fx.sync();
+    let d = await engine.diffApp(fx.app, await fx.render());
+    assert.deepEqual(d.resources.map((r) => [r.id.kind, r.status]), [['ConfigMap', 'Synced']]);
+
+    proxy.partition();
+    // A Deployment joins the app: its kind is listed for the first time, which times out.
+    fx.repo.write('app/deploy.yaml', DEPLOY(`cut-${process.pid}`));
+    const render = await fx.render();
+    await eventually(async () => {
+      await engine.diffApp(fx.app, render);
+      return cache.state().status === 'unreachable' ? true : undefined;
+    }, 60_000, 'the new kind\'s listing to fail');
+    d = await engine.diffApp(fx.app, render);
+    // The ConfigMap watch never noticed, yet its cached copy must not pass for live.
+    assert.deepEqual(d.resources.map((r) => [r.id.kind, r.status, r.error?.kind]).sort(), [['ConfigMap', 'Unknown', 'unreachable'], ['Deployment', 'Unknown', 'unreachable']]);
+    assert.equal(d.summary.status, 'Unknown');
+    assert.equal(d.summary.counts.Missing, 0);
+  } finally {
+    cache.close();
+    client.close();
+    await proxy.close();
+    await fx.cleanup();
   }
 });

@@ -148,6 +148,27 @@ describe('prune', () => {
     }
   });
 
+  test('PruneLast=true is pruned after everything else, whatever its wave', async () => {
+    const ns = uniq('prunelast');
+    await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    const root = makeRepo({
+      'gitops-lens.yaml': appConfig('last', 'app', ns), 'app/keep.yaml': configMap('keep'),
+      'app/late.yaml': configMap('late', { wave: 2, annotations: { 'argocd.argoproj.io/sync-options': 'PruneLast=true' } }),
+      'app/mid.yaml': configMap('mid', { wave: 1 }), 'app/early.yaml': configMap('early'),
+    });
+    repos.push(root);
+    const lockDir = stateDirFor();
+    assert.equal((await executeSync(await planSync(await loadDesired(root, 'last'), client), client, { journal: false, lockDir })).outcome, 'succeeded');
+    writeFiles(root, { 'app/late.yaml': null, 'app/mid.yaml': null, 'app/early.yaml': null });
+    commitAll(root, 'remove late, mid, early');
+    const plan = await planSync(await loadDesired(root, 'last'), client, { prune: true });
+    // Reverse wave order (mid, wave 1, before early, wave 0), then the PruneLast object although its wave is the highest.
+    assert.deepEqual(plan.tasks.filter((t) => t.action === 'prune').map((t) => t.id.name), ['mid', 'early', 'late']);
+    const result = await executeSync(plan, client, { journal: false, lockDir });
+    assert.equal(result.outcome, 'succeeded', result.message);
+    assert.deepEqual(result.results.filter((r) => r.status === 'pruned').map((r) => r.key.split('/')[3]), ['mid', 'early', 'late']);
+  });
+
   test('an empty desired set is refused and nothing is pruned', async () => {
     const ns = uniq('empty');
     await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
