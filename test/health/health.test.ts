@@ -46,7 +46,8 @@ test('custom resource (kstatus): Ready / Reconciling / Stalled conditions and Fl
     },
   });
   let w: KubeObject | undefined;
-  for (let i = 0; i < 50 && !w; i++) {
+  // Until the API server serves the new CRD (a condition, bounded only to fail rather than hang).
+  for (let i = 0; i < 600 && !w; i++) {
     try { w = await admin.apply({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w1', namespace: ns }, spec: { size: 1 } }); } catch { await new Promise((r) => setTimeout(r, 200)); }
   }
   assert.ok(w, 'CRD became served');

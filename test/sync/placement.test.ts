@@ -110,7 +110,7 @@ describe('placement agrees with kubectl and the API server', () => {
     assert.ok(plan.ok, JSON.stringify(plan.problems));
     assert.equal(plan.tasks.find((t) => t.id.kind === 'Gadget')?.key, gadgetKey);
 
-    const result = await executeSync(plan, admin, { journal: false, waveTimeoutMs: 30_000, lockDir: stateDirFor() });
+    const result = await executeSync(plan, admin, { journal: false, waveTimeoutMs: 10 * 60_000, lockDir: stateDirFor() });
     assert.equal(result.outcome, 'succeeded', result.message);
     const live = await admin.get({ group, version: 'v1', kind: 'Gadget', name: gadgetName });
     assert.ok(live, 'the API server has the Gadget');

@@ -53,7 +53,7 @@ describe('sync waves', () => {
     assert.equal(plan.tasks.find((t) => t.id.kind === 'Namespace')!.dryRun.status, 'ok');
 
     const events: SyncEvent[] = [];
-    const result = await executeSync(plan, client, { journal: false, onEvent: (e) => events.push(e), waveTimeoutMs: 30_000, lockDir: stateDirFor() });
+    const result = await executeSync(plan, client, { journal: false, onEvent: (e) => events.push(e), waveTimeoutMs: 10 * 60_000, lockDir: stateDirFor() });
     assert.equal(result.outcome, 'succeeded', result.message);
     assert.deepEqual(events.filter((e) => e.type === 'task-start').map((e) => (e as { key: string }).key.split('/')[3]), [ns, `widgets.${group}`, 'middle', 'w1', 'last']);
 
@@ -106,14 +106,13 @@ spec:
     repos.push(root);
     const plan = await planSync(await loadDesired(root, 'degraded'), client);
     assert.ok(plan.ok, JSON.stringify(plan.problems));
-    const events: SyncEvent[] = [];
-    const running = executeSync(plan, client, { journal: false, waveTimeoutMs: 60_000, lockDir: stateDirFor(), onEvent: (e) => events.push(e) });
-    // No controllers run here: the Deployment stays Progressing until we write its status.
-    const deadline = Date.now() + 20_000;
-    while (!events.some((e) => e.type === 'wave-wait' && e.wave === 1)) {
-      assert.ok(Date.now() < deadline, 'sync never waited on wave 1');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    let waited = false;
+    let waiting!: () => void;
+    const waitsOnWave1 = new Promise<void>((resolve) => { waiting = resolve; });
+    const running = executeSync(plan, client, { journal: false, waveTimeoutMs: 10 * 60_000, lockDir: stateDirFor(), onEvent: (e) => { if (e.type === 'wave-wait' && e.wave === 1) { waited = true; waiting(); } } });
+    // No controllers run here: the Deployment stays Progressing until we write its status,
+    // which we do once the sync says it waits for it.
+    await Promise.race([waitsOnWave1, running.then((r) => { if (!waited) assert.fail(`the sync ended without waiting on wave 1: ${r.outcome} ${r.message}`); })]);
     const live = await client.get({ group: 'apps', version: 'v1', kind: 'Deployment', namespace: ns, name: 'web' });
     await client.raw('PATCH', `/apis/apps/v1/namespaces/${ns}/deployments/web/status`, {
       status: { observedGeneration: live?.metadata?.generation, replicas: 1, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "web-1" has timed out progressing.' }] },
