@@ -260,8 +260,11 @@ export const MUTATIONS = [
     edits: [{ find: "...doc.errors.map((e) => ({ message: e.message.split('\\n')[0], range: rangeOf(lc, e.pos[0], e.pos[1]),", replace: "...doc.errors.map((e) => ({ message: e.message.split('\\n')[0], range: rangeOf(lc, e.pos[0] - 1, e.pos[1])," }],
   },
   {
-    id: 'weak-ignore-wrong-block', area: 'weak', file: 'src/core/policy/ignore.ts', tests: ['test/core/policy/ignore.test.ts'],
-    what: 'an ignore directive silences the block after the one it stands before',
-    edits: [{ find: "out.push({ rules, reason: m[2]?.trim() || undefined, line: i, from: n, to: end, scope: 'block' });", replace: "out.push({ rules, reason: m[2]?.trim() || undefined, line: i, from: end + 1, to: end + 1 + (end - n), scope: 'block' });" }],
+    id: 'weak-ignore-next-item', area: 'weak', file: 'src/core/policy/ignore.ts', tests: ['test/core/policy/ignore.test.ts'],
+    what: 'an ignore directive before a list item silences the next item instead',
+    edits: [{
+      find: "out.push({ rules, reason: m[2]?.trim() || undefined, line: i, from: n, to: end, scope: 'block' });",
+      replace: "if (/^\\s*- /.test(lines[n]) && /^\\s*- /.test(lines[end + 1] ?? '')) { let e2 = end + 1; for (let j = end + 2; j < lines.length; j++) { if (/^\\s*(#.*)?$/.test(lines[j])) continue; if (indentOf(lines[j]) <= indent || /^(---|\\.\\.\\.)/.test(lines[j])) break; e2 = j; } out.push({ rules, reason: m[2]?.trim() || undefined, line: i, from: end + 1, to: e2, scope: 'block' }); } else out.push({ rules, reason: m[2]?.trim() || undefined, line: i, from: n, to: end, scope: 'block' });",
+    }],
   },
 ];

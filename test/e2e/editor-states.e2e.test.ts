@@ -10,6 +10,7 @@ import { sharedTestCluster } from '../support/cluster';
 import { snapshot } from '../support/trees';
 import { launchVSCode, type VSCodeSession } from '../support/vscode';
 import { diagnostics, extensionDir, kubectl, readOurLog, waitReady, webRepo, writeRepo, type DebugState } from '../editor/e2e-support';
+import { tempDir } from '../support/temp';
 
 interface TreeRow { label: string; description?: string; icon?: string; children: TreeRow[] }
 
@@ -20,7 +21,7 @@ describe('editor: an unreachable cluster shows Unknown, not Missing', { timeout:
   before(async () => {
     repo = await webRepo({}, { ns: 'e2e-unreachable' });
     // Port 1 on loopback: connection refused, as for a cluster that is down.
-    const kubeconfig = path.join(repo, '..', `${path.basename(repo)}.kubeconfig`);
+    const kubeconfig = path.join(tempDir('gitops-lens-kubeconfig-'), 'config');
     await fs.writeFile(kubeconfig, [
       'apiVersion: v1', 'kind: Config', 'current-context: admin',
       'clusters: [{ name: down, cluster: { server: "https://127.0.0.1:1", insecure-skip-tls-verify: true } }]',

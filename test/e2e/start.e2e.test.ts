@@ -8,6 +8,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { findRepoRoot } from '../../scripts/vscode/code-server.mjs';
+import { tempDir } from '../support/temp';
 
 interface StartResult {
   url: string;
@@ -44,6 +45,9 @@ describe('npm start (scripts/vscode/start.mjs --once)', { timeout: 5 * 60_000, s
       // Port 0: any free port, so a developer's `npm start` on 8080 does not matter.
       const child = spawn(process.execPath, [path.join(ROOT, 'scripts/vscode/start.mjs'), '--once', '--keep-cluster', '--port', '0'], {
         cwd: ROOT,
+        // Its temporary files (code-server's IPC sockets among them) go to a short folder of
+        // this test, removed at its end; the kept cluster's folder is removed in after().
+        env: { ...process.env, TMPDIR: tempDir('vs-') },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child.stdout.on('data', (d) => (stdout += d));
