@@ -10,10 +10,11 @@ import { runLint, type RenderAppHook } from './lint';
 import { commandUsage, overallUsage } from './usage';
 import { loadWorkspace, findApp } from '../core/workspace';
 import { renderApp, toolchainFromEnv } from '../core/render';
+import { takeToolFlags, TOOL_FLAGS_USAGE } from './tool-flags';
 
 export type { CliIO } from './io';
 
-const USAGE = overallUsage();
+const USAGE = `${overallUsage()}\n\n${TOOL_FLAGS_USAGE}`;
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
 const COMMANDS: Record<string, Command> = {
@@ -47,11 +48,16 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return EXIT.error;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    out(io, commandUsage(cmd));
+    out(io, cmd === 'history' ? commandUsage(cmd) : `${commandUsage(cmd)}\n\n${TOOL_FLAGS_USAGE}`);
     return EXIT.ok;
   }
+  const flags = takeToolFlags(rest, io.env);
+  if ('error' in flags) {
+    err(io, flags.error);
+    return EXIT.error;
+  }
   try {
-    return await run(rest, io);
+    return await run(flags.argv, { ...io, env: flags.env });
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code && code.startsWith('ERR_PARSE_ARGS')) {

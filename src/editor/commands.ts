@@ -12,6 +12,7 @@ import type { AppsNode } from './views/apps';
 export function basicCommands(model: WorkspaceModel, log: Log): CommandSpec[] {
   return [
     { id: 'gitopsLens.refresh', writes: false, needsTrust: false, target: 'none', run: () => model.refresh('Refresh command') },
+    { id: 'gitopsLens.refreshRemoteSources', writes: false, needsTrust: true, target: 'none', run: () => model.refreshRemoteSources() },
     { id: 'gitopsLens.showLogs', writes: false, needsTrust: false, target: 'none', run: () => log.show() },
     {
       id: 'gitopsLens.openSource', writes: false, needsTrust: false, target: 'none',

@@ -40,7 +40,8 @@ export function registerDebugCommands(h: DebugHandles): vscode.Disposable[] {
         for (const k of kids) {
           const item = await provider.getTreeItem(k);
           const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined;
-          out.push({ label: typeof item.label === 'string' ? item.label : item.label?.label, description: item.description, icon, contextValue: item.contextValue, children: depth < 2 ? await walk(k, depth + 1) : [] });
+          const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : item.tooltip;
+          out.push({ label: typeof item.label === 'string' ? item.label : item.label?.label, description: item.description, icon, tooltip, contextValue: item.contextValue, children: depth < 2 ? await walk(k, depth + 1) : [] });
         }
         return out;
       };

@@ -42,6 +42,8 @@ export class WorkspaceModel implements vscode.Disposable {
   private running?: Promise<void>;
   private again = false;
   private abort?: AbortController;
+  /** Time of the last "Refresh Remote Charts and Git Sources" (see Toolchain.refresh). */
+  private remoteRefresh?: number;
   private readonly changedFiles = new Set<string>();
 
   constructor(
@@ -98,6 +100,16 @@ export class WorkspaceModel implements vscode.Disposable {
     this.timer = setTimeout(() => void this.refresh(reason), delay);
   }
 
+  /**
+   * Fetches remote charts (ranges, newest) and other repositories' branches and tags again,
+   * then reloads; until the next such request the cached copies are used, offline too.
+   */
+  refreshRemoteSources(): Promise<void> {
+    this.remoteRefresh = Date.now();
+    this.headRenders = { renders: new Map() }; // renders at HEAD read the remote sources too
+    return this.refresh('refresh of remote charts and Git sources');
+  }
+
   /** Reloads now (or right after a load in progress). Resolves when the model is current. */
   refresh(reason: string): Promise<void> {
     if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
@@ -123,7 +135,7 @@ export class WorkspaceModel implements vscode.Disposable {
   }
 
   private async load(reason: string): Promise<void> {
-    this.settings = readSettings(this.trusted);
+    this.settings = readSettings(this.trusted, this.remoteRefresh);
     setGitBinary(this.settings.gitPath);
     const started = Date.now();
     const abort = new AbortController();

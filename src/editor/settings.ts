@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { delimiter } from 'node:path';
 import { EDITOR_TOOL_HINTS, toolchainFromEnv, type Toolchain } from '../core/render';
+import { pluginCommands } from '../core/render/toolchain';
 
 export type DesiredState = 'HEAD' | 'workingTree';
 export type LintPreset = 'default' | 'baseline' | 'restricted';
@@ -22,8 +23,12 @@ export interface Settings {
 
 const SECTION = 'gitopsLens';
 
-/** Reads settings; executables and kubeconfig are machine-scoped, so a workspace cannot set them. */
-export function readSettings(trusted: boolean): Settings {
+/**
+ * Reads settings; executables, plugin commands and kubeconfig are machine-scoped, so a
+ * workspace cannot set them. `refresh`: the time of the user's last "Refresh Remote Charts
+ * and Git Sources" (remote sources fetched before it are fetched again).
+ */
+export function readSettings(trusted: boolean, refresh?: number): Settings {
   const c = vscode.workspace.getConfiguration(SECTION);
   const fromEnv = toolchainFromEnv(process.env);
   const path = (key: string) => (c.get<string>(key) ?? '').trim() || undefined;
@@ -33,6 +38,11 @@ export function readSettings(trusted: boolean): Settings {
       kustomize: path('kustomizePath') ?? fromEnv.kustomize,
       helm: path('helmPath') ?? fromEnv.helm,
       kubectl: path('kubectlPath') ?? fromEnv.kubectl,
+      jsonnet: path('jsonnetPath') ?? fromEnv.jsonnet,
+      plugins: { ...fromEnv.plugins, ...pluginCommands(userValue(c, 'plugins') ?? {}) },
+      // The user's environment: helm's repository/registry config and git's credentials are theirs.
+      env: process.env,
+      refresh,
       trusted,
       hints: EDITOR_TOOL_HINTS,
     },
@@ -45,6 +55,15 @@ export function readSettings(trusted: boolean): Settings {
     fileDecorations: c.get<boolean>('decorations.explorer') ?? true,
     gitPath: gitPathSetting(),
   };
+}
+
+/**
+ * A setting from the user's own (machine or user) scope only: a command to run must not come
+ * from the workspace's settings, even if VS Code was told the setting is machine-scoped.
+ */
+function userValue(c: vscode.WorkspaceConfiguration, key: string): Record<string, unknown> | undefined {
+  const v = c.inspect<unknown>(key)?.globalValue;
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }
 
 /** `git.path` may be one path or a list to try in order; the first is used. */

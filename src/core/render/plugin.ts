@@ -20,7 +20,7 @@ export async function renderPlugin(dir: string, src: AppSource, app: GitOpsApp, 
   const plugin = src.plugin!;
   if (!plugin.name) throw new NotRenderedError(`${app.name}: rendered in the cluster by the config management plugin Argo CD picks by discovery; not rendered here. Name the plugin (source.plugin.name) and map it to a command ${toolHint(tools, 'plugins')} to render it here.`);
   const command = tools.plugins?.[plugin.name];
-  if (!command) throw new NotRenderedError(`${app.name}: rendered by plugin ${plugin.name} in the cluster; not rendered here. To render it here, map "${plugin.name}" to a command ${toolHint(tools, 'plugins').replace('NAME', plugin.name)}.`);
+  if (!command) throw new NotRenderedError(`${app.name}: rendered by plugin ${plugin.name} in the cluster; not rendered here. To render it here, map "${plugin.name}" to a command ${toolHint(tools, 'plugins').replaceAll('NAME', plugin.name)}.`);
   const [program, ...args] = command;
   const { stdout } = await run(program, args, { cwd: dir, env: { ...(tools.env ?? process.env), ...pluginEnv(plugin, src, app) }, signal, timeoutMs: tools.timeoutMs ?? 120_000, hint: `map the plugin to another command ${toolHint(tools, 'plugins')}` });
   return parseRenderedStream(stdout, `plugin ${plugin.name}`);

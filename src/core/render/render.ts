@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { dirname, sep } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import { isNamespacedKind, locatePath, parseManifestFile, resourceIdOf, type KubeObject, type ManifestFile } from '../manifest';
 import { ExecError } from '../exec/program';
 import type { AppSource, FluxBuildOptions, GitOpsApp } from '../apps/types';
@@ -66,7 +66,7 @@ export class RenderCache {
 }
 
 /** Input files of a source; `own` are the ones we read ourselves (where unsaved editor contents apply). */
-async function inputsOf(src: AppSource & { dir: string }, app: GitOpsApp, repo: RepoSnapshot, argo: boolean): Promise<{ files: string[]; own: string[]; problems: RenderProblem[] }> {
+async function inputsOf(src: AppSource & { dir: string }, app: GitOpsApp, repo: RepoSnapshot, argo: boolean, root: string): Promise<{ files: string[]; own: string[]; problems: RenderProblem[] }> {
   const dir = src.dir;
   // Another ref is named by the ref (in the hash); an ExternalArtifact reads the files it copies.
   if (src.archive) return { files: src.archive.copies && !src.archive.gitRef ? [...artifactFiles(src.archive.copies, repo.files.map((f) => f.file)).values()] : [], own: [], problems: [] };
@@ -85,8 +85,9 @@ async function inputsOf(src: AppSource & { dir: string }, app: GitOpsApp, repo: 
   }
   if (argo) {
     const listing = await listArgoDirectory(dir, src.directory);
-    // jsonnet imports may read any library file of the folder.
-    const libs = listing.jsonnet.length ? (await chartFiles(dir)).filter((f) => /\.(lib)?sonnet$|\.json$/.test(f)) : [];
+    // jsonnet imports may read any library file of the folder or of a `libs` folder (repo-relative).
+    const libDirs = listing.jsonnet.length ? [dir, ...(src.directory?.jsonnet?.libs ?? []).map((l) => resolve(root, l))] : [];
+    const libs = (await Promise.all(libDirs.map((d) => chartFiles(d).catch(() => [] as string[])))).flat().filter((f) => /\.(lib)?sonnet$|\.json$/.test(f));
     return { files: [...listing.manifests, ...listing.jsonnet, ...libs], own: listing.manifests, problems: [] };
   }
   const listing = await listDirectory(dir, src.directory);
@@ -151,7 +152,7 @@ export async function renderApp(declared: GitOpsApp, repo: RepoSnapshot, tools: 
   const hashed: string[] = [];
   const own = new Set<string>();
   for (const p of prepared) {
-    const i = await inputsOf(p.src, app, repo, argoDirectory(app, p.src));
+    const i = await inputsOf(p.src, app, repo, argoDirectory(app, p.src), p.root);
     hashed.push(...i.files);
     // Fetched files are not the repo's: they key the render but are not inputs a change of the repo touches.
     if (!p.fetched) inputs.push(...i.files);

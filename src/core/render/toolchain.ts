@@ -35,7 +35,7 @@ export type ToolHints = Record<ToolName, string>;
 
 export const CLI_TOOL_HINTS: ToolHints = {
   kustomize: 'set GITOPS_LENS_KUSTOMIZE to its path', helm: 'set GITOPS_LENS_HELM to its path', kubectl: 'set GITOPS_LENS_KUBECTL to its path', jsonnet: 'set GITOPS_LENS_JSONNET to its path',
-  plugins: 'in GITOPS_LENS_PLUGINS, e.g. GITOPS_LENS_PLUGINS=\'{"NAME": ["program", "arg"]}\'',
+  plugins: 'with --plugin \'NAME=program arg\' or GITOPS_LENS_PLUGINS=\'{"NAME": ["program", "arg"]}\'',
 };
 export const EDITOR_TOOL_HINTS: ToolHints = {
   kustomize: 'set "gitopsLens.kustomizePath" to its path', helm: 'set "gitopsLens.helmPath" to its path', kubectl: 'set "gitopsLens.kubectlPath" to its path', jsonnet: 'set "gitopsLens.jsonnetPath" to its path',
