@@ -10,8 +10,7 @@
  *  - a mapping in gitops-lens.yaml (`sources:`): this repo, or a folder of it;
  *  - anything else: remote, with the reason (an info, never an error).
  */
-import { readFileSync, statSync } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { sep } from 'node:path';
 import picomatch from 'picomatch';
 import { resourceKey, type ManifestDocument, type ManifestFile } from '../manifest';
 import type { RepoSnapshot } from '../repo';
@@ -48,22 +47,6 @@ export interface SourceContext {
   branch?: string;
   /** FluxInstance sync sources: `namespace/name` of the GitRepository it creates → its ref. */
   instances: Map<string, { url?: string; ref?: string; file: string }>;
-}
-
-/** The checked-out branch, read from `.git/HEAD` as text (no git process: also fine untrusted). */
-export function checkedOutBranch(root: string): string | undefined {
-  try {
-    let gitDir = join(root, '.git');
-    if (statSync(gitDir).isFile()) {
-      const m = /^gitdir:\s*(.+)$/m.exec(readFileSync(gitDir, 'utf8'));
-      if (!m) return undefined;
-      gitDir = resolve(root, m[1].trim());
-    }
-    const m = /^ref:\s*refs\/heads\/(.+)$/m.exec(readFileSync(join(gitDir, 'HEAD'), 'utf8'));
-    return m?.[1].trim();
-  } catch {
-    return undefined;
-  }
 }
 
 function mappedFolder(c: SourceContext, kind: string, ns: string, name: string): string | undefined {

@@ -17,7 +17,7 @@ import { arr, declarationOf, isDir, obj, problemAt, repoPath, str, type DeclCont
 import { readRepoConfig, type RepoConfig } from './config';
 import { includedFiles } from './flux-tree';
 import { artifactExcludes, sourceignoreFiles } from './flux-ignore';
-import { artifactFiles, checkedOutBranch, FLUX_SOURCE_GROUP, resolveFluxSource, type Found, type ResolvedSource, type SourceContext } from './flux-sources';
+import { artifactFiles, FLUX_SOURCE_GROUP, resolveFluxSource, type Found, type ResolvedSource, type SourceContext } from './flux-sources';
 import type { AppProblem, AppSource, FluxBuildOptions, GitOpsApp } from './types';
 import type { ChartRef } from '../render/chart-cache';
 
@@ -75,7 +75,7 @@ export function discoverFluxApps(repo: RepoSnapshot, config: RepoConfig, repoIdx
       else if (id.group === FLUX_OPERATOR_GROUP && id.kind === 'FluxInstance') instances.push({ file, doc });
     }
   }
-  const sc: SourceContext = { repo, idx, mapped: config.sources, branch: checkedOutBranch(repo.root), instances: new Map() };
+  const sc: SourceContext = { repo, idx, mapped: config.sources, branch: repo.branch, instances: new Map() };
   const syncs: Placed[] = [];
   for (const inst of instances) {
     const sync = obj(obj(inst.doc.object?.spec).sync);
@@ -174,7 +174,7 @@ export function fluxAppFromObject(repo: RepoSnapshot, app: GitOpsApp, object: Ku
   if (!c) {
     if (!placedIndexes.has(repo)) discoverFluxApps(repo, readRepoConfig(repo), indexRepoObjects(repo));
     const idx = placedIndexes.get(repo)!;
-    c = { idx, sc: { repo, idx, mapped: readRepoConfig(repo).sources, branch: checkedOutBranch(repo.root), instances: new Map() } };
+    c = { idx, sc: { repo, idx, mapped: readRepoConfig(repo).sources, branch: repo.branch, instances: new Map() } };
     contexts.set(repo, c);
   }
   const parent = app.flux?.appliedBy ? ({ id: app.flux.appliedBy, name: app.flux.appliedBy.split('/').pop() } as GitOpsApp) : undefined;
@@ -225,7 +225,7 @@ function artifactView(repo: RepoSnapshot, files: Map<string, string>): { repo: R
     mfs.push({ ...mf, file: abs });
   }
   const kustomizationDirs = new Set(mfs.filter((f) => KUSTOMIZATION_FILES.some((k) => f.file.endsWith(sep + k))).map((f) => dirname(f.file)));
-  return { repo: { root, remotes: repo.remotes, files: mfs, byPath: new Map(mfs.map((f) => [f.file, f])), kustomizationDirs, chartDirs: new Set(), patchFiles: new Set(), scope: repo.scope }, toRepo };
+  return { repo: { root, gitRoot: repo.gitRoot, branch: repo.branch, remotes: repo.remotes, files: mfs, byPath: new Map(mfs.map((f) => [f.file, f])), kustomizationDirs, chartDirs: new Set(), patchFiles: new Set(), scope: repo.scope }, toRepo };
 }
 
 function contextOf(repo: RepoSnapshot, p: Placed): DeclContext {

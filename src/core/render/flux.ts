@@ -67,7 +67,8 @@ export async function materializeSource(src: AppSource, repo: RepoSnapshot, sign
   let root = repo.root;
   let exported: { dir: string; dispose(): Promise<void> } | undefined;
   if (archive.gitRef) {
-    exported = await exportRevision(repo.root, await refToExport(repo.root, archive.gitRef), { signal });
+    // An export or scratch copy has no history of its own: the ref is looked up where the files came from.
+    exported = await exportRevision(repo.gitRoot, await refToExport(repo.gitRoot, archive.gitRef), { signal });
     root = exported.dir;
   }
   if (!archive.copies) {

@@ -4,7 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { parseManifestFile, type FileRole, type ManifestFile } from '../manifest';
 import { remoteUrls } from '../git/repo';
-import { remotesFromGitConfig } from '../git/config';
+import { checkedOutBranch, remotesFromGitConfig } from '../git/config';
 import { listRepoFiles } from './files';
 import { DEFAULT_IGNORES, IgnoreRules } from './ignore';
 import { KUSTOMIZATION_FILES, patchFilesOf, roleOf, type RepoLayout } from './roles';
@@ -16,6 +16,13 @@ export interface RepoFile { file: string; text: string; role: FileRole }
 /** The repository's YAML files, listed once, with the layout their roles came from. */
 export interface RepoFiles<F extends RepoFile = RepoFile> extends RepoLayout {
   root: string;
+  /**
+   * The Git repository whose history these files belong to: \`root\` itself, or, for a copy
+   * (an exported revision, a scratch copy), the repository it was copied from.
+   */
+  gitRoot: string;
+  /** The branch checked out in \`gitRoot\` (undefined when detached or unknown). */
+  branch?: string;
   /** Normalized remote URLs: how Argo CD and Flux objects name this repo. */
   remotes: string[];
   /** Every YAML file of the repo (absolute paths, sorted), less ignored ones. */
@@ -40,6 +47,8 @@ export interface LoadRepoOptions {
   noExec?: boolean;
   /** Extra repo URLs (from the repo config) that name this repository. */
   extraRemotes?: string[];
+  /** The folder is a copy of this repository (no .git of its own): its history and checked-out branch. */
+  copyOf?: { root: string; branch?: string };
 }
 
 export { KUSTOMIZATION_FILES };
@@ -85,7 +94,9 @@ export async function scanRepo(rootIn: string, opts: LoadRepoOptions = {}): Prom
     sourceIgnores: await Promise.all(rels.filter((r) => basename(r) === '.sourceignore').map(async (r) => ({ rel: r, text: await readFile(join(root, r), 'utf8').catch(() => '') }))),
     remotes,
   });
-  return { root, remotes, files, kustomizationDirs, chartDirs, patchFiles, scope };
+  const gitRoot = opts.copyOf?.root ?? root;
+  const branch = opts.copyOf ? opts.copyOf.branch : checkedOutBranch(root);
+  return { root, gitRoot, branch, remotes, files, kustomizationDirs, chartDirs, patchFiles, scope };
 }
 
 /** `scanRepo`, every file parsed: what app discovery, rendering and the editor work on. */

@@ -3,6 +3,7 @@
 import { mkdir, writeFile, rm } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { GitOpsApp } from '../apps/types';
+import { checkedOutBranch } from '../git/config';
 import { exportRevision, toRepoPath } from '../git/history';
 import { remoteUrls } from '../git/repo';
 import { renderApp, toolchainFromEnv, type Toolchain } from '../render';
@@ -36,7 +37,7 @@ export function ownersOf(top: string, path: string, apps: AppFiles[]): string[] 
 export async function appFilesAt(top: string, rev: string, opts: RenderAtOptions = {}): Promise<AppFiles[]> {
   const exp = await exportRevision(top, rev, { signal: opts.signal });
   try {
-    const ws = await loadWorkspace(exp.dir, { kubeconfig: opts.kubeconfig, env: opts.env, extraRemotes: await remoteUrls(top) });
+    const ws = await loadWorkspace(exp.dir, { kubeconfig: opts.kubeconfig, env: opts.env, extraRemotes: await remoteUrls(top), copyOf: { root: top, branch: checkedOutBranch(top) } });
     const tools = opts.tools ?? toolchainFromEnv(opts.env ?? process.env);
     const out: AppFiles[] = [];
     for (const app of ws.discovery.apps) {
@@ -67,7 +68,7 @@ export async function renderAppWith(top: string, rev: string, appId: string, fil
         await writeFile(abs, f.after);
       }
     }
-    const ws = await loadWorkspace(exp.dir, { kubeconfig: opts.kubeconfig, env: opts.env, extraRemotes: await remoteUrls(top) });
+    const ws = await loadWorkspace(exp.dir, { kubeconfig: opts.kubeconfig, env: opts.env, extraRemotes: await remoteUrls(top), copyOf: { root: top, branch: checkedOutBranch(top) } });
     const app = findApp(ws.discovery.apps, appId);
     if ('error' in app) return undefined;
     return await renderApp(app, ws.repo, opts.tools ?? toolchainFromEnv(opts.env ?? process.env), { signal: opts.signal });

@@ -1,4 +1,5 @@
 import type { GitOpsApp } from '../apps/types';
+import { checkedOutBranch } from '../git/config';
 import { commitInfo, exportRevision, repoTop, toRepoPath, uncommittedPaths } from '../git/history';
 import { remoteUrls } from '../git/repo';
 import { renderApp, toolchainFromEnv, type Toolchain } from '../render';
@@ -43,7 +44,7 @@ export async function loadDesired(root: string, appRef: string, opts: DesiredOpt
   const exp = await exportRevision(top, rev, { signal: opts.signal });
   try {
     const remotes = await remoteUrls(top);
-    const ws = await loadWorkspace(exp.dir, { kubeconfig: opts.kubeconfig, env: opts.env, extraRemotes: remotes });
+    const ws = await loadWorkspace(exp.dir, { kubeconfig: opts.kubeconfig, env: opts.env, extraRemotes: remotes, copyOf: { root: top, branch: checkedOutBranch(top) } });
     const app = pick(ws.discovery.apps, appRef, `${rev} (${exp.commit.slice(0, 8)})`);
     const render = await renderApp(app, ws.repo, tools, { signal: opts.signal });
     const info = await commitInfo(top, exp.commit);

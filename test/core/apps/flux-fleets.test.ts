@@ -10,6 +10,7 @@ import { discoverApps, type Discovery, type GitOpsApp } from '../../../src/core/
 import { renderApp, type RenderResult, type Toolchain } from '../../../src/core/render';
 import { envsubst } from '../../../src/core/render/envsubst';
 import { loadRepo, type RepoSnapshot } from '../../../src/core/repo';
+import { loadDesired } from '../../../src/core/sync';
 import { runCliCaptured } from '../../support/cli';
 import { fluxInstanceRepo, homeLabFiles, homeLabRepo, multiTenancyRepo, stagingProductionFiles } from '../../support/flux-fleets';
 import { makeRepo, realTools, type FixtureRepo } from '../../support/repos';
@@ -172,6 +173,17 @@ describe('multi-tenancy: a tenant on another branch of this repo', () => {
     const cm = res.resources.find((r) => r.id.kind === 'ConfigMap');
     assert.equal(get(cm?.object, 'data', 'owner'), 'dev-team-branch');
     assert.equal(l.r.read('deploy/cm.yaml').includes('main-branch'), true, 'the working tree was left alone');
+  });
+
+  test('rendered at HEAD from an export (as sync, revert and revision diffs render): branches resolve in the repository the export came from', async () => {
+    // The export has no .git: "main" is the branch checked out in the clone (no archive), and
+    // "dev-team" is still read from the clone's refs, not looked up in the export.
+    for (const a of l.d.apps) {
+      const desired = await loadDesired(l.r.root, a.id, { revision: 'HEAD', tools });
+      assert.deepEqual(desired.render.problems.filter((p) => p.severity === 'error'), [], a.id);
+    }
+    const tenant = await loadDesired(l.r.root, 'flux/clusters/production/ks/apps/dev-team', { revision: 'HEAD', tools });
+    assert.equal(get(tenant.render.resources.find((r) => r.id.kind === 'ConfigMap')?.object, 'data', 'owner'), 'dev-team-branch');
   });
 
   test('a branch this clone lacks says which ref to fetch', async () => {

@@ -14,7 +14,6 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { discoverApps } from '../../apps/discover';
-import { checkedOutBranch } from '../../apps/flux-sources';
 import type { GitOpsApp } from '../../apps/types';
 import { valueAtPath, type JsonPath } from '../../manifest';
 import { loadRepo, type RepoSnapshot } from '../../repo';
@@ -135,7 +134,7 @@ export async function renderEditedApps(ctx: Pick<TraceContext, 'repo' | 'tools' 
   const out = new Map<string, RenderResult | { why: string }>();
   try {
     await copyRepo(ctx.repo, new Set([...alsoCopy, ...edited.keys()]), edited, tmp);
-    const copy = await loadRepo(tmp, { noExec: true, extraRemotes: ctx.repo.remotes });
+    const copy = await loadRepo(tmp, { noExec: true, extraRemotes: ctx.repo.remotes, copyOf: { root: ctx.repo.gitRoot, branch: ctx.repo.branch } });
     const found = discoverApps(copy).apps;
     for (const want of apps) {
       const app = found.find((a) => a.id === want.id);
@@ -204,11 +203,6 @@ async function copyRepo(repo: RepoSnapshot, inputs: Set<string>, edited: Map<str
     if (text !== undefined) await writeFile(dest, text);
     else if (existsSync(f)) await copyFile(f, dest);
   }));
-  const branch = checkedOutBranch(repo.root);
-  if (branch) {
-    await mkdir(join(to, '.git'), { recursive: true });
-    await writeFile(join(to, '.git', 'HEAD'), `ref: refs/heads/${branch}\n`);
-  }
 }
 
 /** The places a traced value was read from, in order (the candidates that reproduce it). */
