@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { LintService } from './lint';
 import type { WorkspaceModel } from './model';
 import { FILE_START, toRange, toSeverity } from './convert';
+import { isUnknownReason } from '../core/render';
 
 export class ModelDiagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('gitops-lens-apps');
@@ -37,8 +38,9 @@ export class ModelDiagnostics implements vscode.Disposable {
       }
       for (const p of this.model.renders.get(app.id)?.problems ?? []) {
         if (p.code === 'untrusted' || p.code === 'cancelled') continue;
-        // A chart or source not available here makes the app Unknown: information, said once.
-        const unavailable = p.code === 'source-unavailable';
+        // A chart or source not available here, or a plugin rendered only in the cluster, makes the
+        // app Unknown: information at its declaration, said once — not an error in the user's files.
+        const unavailable = isUnknownReason(p);
         if (unavailable && app.problems.some((x) => x.message === p.message)) continue;
         const d = new vscode.Diagnostic(p.range ? toRange(p.range) : app.declaredIn ? toRange(app.declaredIn.range) : FILE_START, p.message, unavailable ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Error);
         d.source = 'GitOps Lens (render)';

@@ -5,7 +5,7 @@ import { relative } from 'node:path';
 import type { GitOpsApp } from '../core/apps';
 import type { ResourceDiff } from '../core/diff';
 import { describeId, resourceKey, type ResourceId } from '../core/manifest';
-import type { Origin } from '../core/render';
+import { isUnknownReason, type Origin } from '../core/render';
 import type { HealthName, SyncStatusName } from './icons';
 import type { LiveState } from './live';
 import type { WorkspaceModel } from './model';
@@ -68,8 +68,9 @@ export class Presenter implements vscode.Disposable {
     if (!r) {
       status = 'NotRendered';
       description = this.model.trusted ? 'rendering…' : 'not rendered (Restricted Mode)';
-    } else if (!r.ok && r.problems.length > 0 && r.problems.every((p) => p.code === 'source-unavailable')) {
-      // A chart or source that is not here (or not cached offline): Unknown with the reason, not a failure.
+    } else if (!r.ok && r.problems.length > 0 && r.problems.every(isUnknownReason)) {
+      // A chart or source that is not here (or not cached offline), a plugin rendered only in the
+      // cluster: Unknown with the reason, not a failure.
       status = 'Unknown';
       description = `unknown · ${r.problems[0].message.replace(/^[^:]*: /, '').slice(0, 80)}`;
       lines.push('', ...r.problems.slice(0, 5).map((p) => `- $(info) ${p.message}`));

@@ -16,6 +16,7 @@ import { makeRepo, type FixtureRepo } from '../support/repos';
 import { removeTemp, tempDir } from '../support/temp';
 import { extensionDir, waitReady, writeRepo, type DebugState } from '../editor/e2e-support';
 
+interface TreeRow { label: string; description?: string; icon?: string; tooltip?: string; children: TreeRow[] }
 const SELF = 'https://github.com/example/e2e-remote.git';
 
 const application = (name: string, source: string) => `apiVersion: argoproj.io/v1alpha1
@@ -32,6 +33,15 @@ ${source}  destination:
 `;
 const configMap = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  key: value\n`;
 const service = (name: string) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  ports:\n    - port: 80\n`;
+
+function findRow(rows: TreeRow[], label: string): TreeRow | undefined {
+  for (const r of rows) {
+    if (r.label === label) return r;
+    const hit = findRow(r.children, label);
+    if (hit) return hit;
+  }
+  return undefined;
+}
 
 describe('editor: plugin apps and a source in another repository', { timeout: 10 * 60_000 }, () => {
   let vs: VSCodeSession;
@@ -58,7 +68,8 @@ describe('editor: plugin apps and a source in another repository', { timeout: 10
     vs = await launchVSCode({
       workspace: repo, extensionDir: extensionDir(), bridge: true, trust: true,
       env: { KUBECONFIG: path.join(cache, 'no-kubeconfig'), GITOPS_LENS_CACHE: cache },
-      settings: { 'gitopsLens.plugins': { 'cat-manifests': ['cat', 'all.yaml'] } },
+      // A machine setting, as the user sets it for this machine (a workspace cannot).
+      machineSettings: { 'gitopsLens.plugins': { 'cat-manifests': ['cat', 'all.yaml'] } },
     });
     await waitReady(vs, 120_000);
   });
@@ -75,8 +86,27 @@ describe('editor: plugin apps and a source in another repository', { timeout: 10
   it('a plugin mapped in the user settings renders what its command prints', async () => {
     const cmp = await renderOf('cmp');
     assert.ok(cmp, JSON.stringify(await renders()));
-    assert.equal(cmp.ok, true, cmp.problems.join('\n'));
+    const inspected = await vs.vscode('return vscode.workspace.getConfiguration("gitopsLens").inspect("plugins");');
+    assert.equal(cmp.ok, true, `${cmp.problems.join('\n')}\nsetting: ${JSON.stringify(inspected)}`);
     assert.equal(cmp.resources, 2, 'the ConfigMap and Service of deploy/cmp/all.yaml');
+  });
+
+  it('a plugin without a command is Unknown with the reason: information at the declaration, not an error', async () => {
+    const avp = await renderOf('avp');
+    assert.ok(avp && !avp.ok);
+    assert.match(avp.problems[0], /rendered by plugin argocd-vault-plugin in the cluster; not rendered here/);
+    const diags = await vs.vscode<{ line: number; severity: number; message: string }[]>(
+      'return vscode.languages.getDiagnostics(vscode.Uri.file(args)).map((d) => ({ line: d.range.start.line + 1, severity: d.severity, message: d.message }));',
+      path.join(repo, 'apps/avp.yaml'),
+    );
+    const shown = diags.filter((d) => /argocd-vault-plugin/.test(d.message));
+    assert.equal(shown.length, 1, JSON.stringify(diags));
+    assert.equal(shown[0].severity, 2, 'Information (vscode.DiagnosticSeverity.Information)');
+    const tree = await vs.executeCommand<TreeRow[]>('gitopsLens._debug.tree');
+    const row = findRow(tree, 'avp');
+    assert.ok(row, JSON.stringify(tree));
+    assert.equal(row.icon, 'question', `Unknown: ${row.description}`);
+    assert.match(row.tooltip ?? '', /rendered by plugin argocd-vault-plugin in the cluster/);
   });
 
   it('another repository is cloned into the cache; a pushed commit shows after "Refresh Remote Charts and Git Sources", not after Refresh', async () => {

@@ -35,6 +35,11 @@ export interface LaunchOptions {
   env?: Record<string, string>;
   /** User settings merged over the harness defaults. */
   settings?: Record<string, unknown>;
+  /**
+   * Machine settings (`<user-data>/Machine/settings.json`): where a code-server window reads
+   * machine-scoped settings (program paths, plugin commands) from; user settings cannot set them.
+   */
+  machineSettings?: Record<string, unknown>;
   /** true (default): workspace trusted. false: the folder opens in Restricted Mode. */
   trust?: boolean;
   /** Install the test bridge extension and expose session.vscode()/executeCommand(). Default true. */
@@ -151,6 +156,10 @@ export async function launchVSCode(opts: LaunchOptions): Promise<VSCodeSession> 
     ...(bridge ? [bridgeExtensionDir()] : []),
   ]);
   await writeUserSettings(userDataDir, { trust, settings: opts.settings });
+  if (opts.machineSettings) {
+    await fs.mkdir(path.join(userDataDir, 'Machine'), { recursive: true });
+    await fs.writeFile(path.join(userDataDir, 'Machine', 'settings.json'), JSON.stringify(opts.machineSettings, null, 2));
+  }
 
   let server: CodeServerProcess | undefined;
   let browser: Browser | undefined;

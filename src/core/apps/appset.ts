@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import type { KubeObject } from '../manifest';
 import { arr, isThisRepo, obj, problemAt, str, type DeclContext } from './declare';
 import { executeGoTemplate, TemplateError } from './gotemplate';
+import { applyTemplatePatch } from './template-patch';
 import type { AppProblem } from './types';
 
 /** A cluster as the `clusters` generator sees an Argo CD cluster secret. */
@@ -34,6 +35,14 @@ export function expandApplicationSet(c: DeclContext, inputs: AppSetInputs): Expa
   const options = arr(spec.goTemplateOptions).map(String);
   const out: ExpandedApplicationSet = { apps: [], problems: [], unsupported: [] };
   const render = (v: unknown, p: Params, opts = options) => substitute(v, p, goTemplate, opts);
+  // templatePatch: rendered with the same parameters (as one string), then merged onto the Application.
+  const patched = (app: KubeObject, patch: string, p: Params): KubeObject => {
+    try {
+      return applyTemplatePatch(app, String(render(patch, p)));
+    } catch (e) {
+      throw new PatchError((e as Error).message);
+    }
+  };
   const gen = new Generators(c, inputs, goTemplate, options, render);
   for (const [gi, g] of arr(spec.generators).entries()) {
     let params: Params[];
@@ -48,14 +57,18 @@ export function expandApplicationSet(c: DeclContext, inputs: AppSetInputs): Expa
     for (const p of params) {
       try {
         const t = obj(render(template, p));
-        out.apps.push({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { namespace: str(c.object.metadata?.namespace), ...obj(t.metadata) }, spec: t.spec });
+        const app: KubeObject = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { namespace: str(c.object.metadata?.namespace), ...obj(t.metadata) }, spec: t.spec };
+        out.apps.push(typeof spec.templatePatch === 'string' ? patched(app, spec.templatePatch, p) : app);
       } catch (e) {
-        out.problems.push(problemAt(c, ['spec', 'template'], `template: ${(e as Error).message}`, 'template', 'warning'));
+        const where = e instanceof PatchError ? ['spec', 'templatePatch'] : ['spec', 'template'];
+        out.problems.push(problemAt(c, where, `${where[1]}: ${(e as Error).message}`, 'template', 'warning'));
       }
     }
   }
   return out;
 }
+
+class PatchError extends Error {}
 
 class Generators {
   constructor(

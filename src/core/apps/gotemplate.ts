@@ -4,8 +4,9 @@ import { stringify } from 'yaml';
  * The part of Go's text/template (with the sprig functions ApplicationSets use most) that
  * Argo CD evaluates over every string of a template with `goTemplate: true`: fields
  * (`.path.basename`, `.values.x`, `index .m "k"`), pipelines (`.name | upper | quote`),
- * function calls, `if`/`else if`/`else`/`end` and `with`. Anything else raises an error
- * that discovery reports, so an app is never built from a half-evaluated template.
+ * function calls, `if`/`with`/`range` with `else`, variables, `define`/`template`/`block`.
+ * Anything else raises an error that discovery reports, so an app is never built from a
+ * half-evaluated template.
  */
 export class TemplateError extends Error {}
 
@@ -154,12 +155,59 @@ function print(v: Value): string {
   return String(v);
 }
 
-/** Executes a template over `data`, as Argo's Replace does with goTemplate (options: `missingkey=error`). */
+/** Variables of the blocks around an action: a block's own ones shadow, `=` assigns where declared. */
+function childScope(sc: Scope, dot: Value = sc.dot): Scope {
+  return { ...sc, dot, vars: Object.create(sc.vars) as Record<string, Value> };
+}
+
+function assignVar(sc: Scope, name: string, v: Value): void {
+  let o: Record<string, Value> | null = sc.vars;
+  while (o && !Object.hasOwn(o, name)) o = Object.getPrototypeOf(o) as Record<string, Value> | null;
+  if (!o) throw new TemplateError(`undefined variable ${name}`);
+  o[name] = v;
+}
+
+/** What `range` iterates: a list (index, element), a map (key, value by sorted key), an integer n (0…n-1). */
+function rangeItems(v: Value, what: string): [Value, Value][] {
+  if (v === undefined || v === null) return [];
+  if (Array.isArray(v)) return v.map((x, i) => [i, x]);
+  if (typeof v === 'number' && Number.isInteger(v)) return Array.from({ length: Math.max(0, v) }, (_, i) => [i, i]);
+  if (typeof v === 'object') return Object.keys(v).sort().map((k) => [k, (v as Record<string, Value>)[k]]);
+  throw new TemplateError(`range can't iterate over ${print(v)} (${what})`);
+}
+
+const KEYWORD = /^(if|else if|else with|else|end|with|range|define|template|block|break|continue)\b/;
+
+/**
+ * Executes a template over `data`, as Argo's Replace does with goTemplate (options:
+ * `missingkey=error`): actions, pipelines, if/with/range (with `$i, $v :=` and else),
+ * variables scoped to their block, define/template/block. `break`/`continue` are reported.
+ */
 export function executeGoTemplate(template: string, data: Value, options: string[] = []): string {
   if (!template.includes('{{')) return template;
   const toks = tokenize(template);
   const sc: Scope = { dot: data, root: data, vars: { $: data }, missingKeyError: options.includes('missingkey=error') };
+  // Named templates are known before execution starts, wherever they are defined (a later definition wins).
+  const named = new Map<string, number>();
+  toks.forEach((t, i) => {
+    const m = t.action !== undefined ? /^(?:define|block)\s+("(?:[^"\\]|\\.)*"|`[^`]*`)/.exec(t.action) : null;
+    if (m) named.set(m[1].startsWith('"') ? (JSON.parse(m[1]) as string) : m[1].slice(1, -1), i + 1);
+  });
   let pos = 0;
+  let depth = 0;
+  const callTemplate = (name: string, dot: Value): string => {
+    const start = named.get(name);
+    if (start === undefined) throw new TemplateError(`no such template "${name}"`);
+    if (++depth > 100) throw new TemplateError(`template "${name}" calls itself too deeply`);
+    const saved = pos;
+    pos = start;
+    try {
+      return block(true, { ...sc, dot, root: dot, vars: { $: dot } }, ['end']).out;
+    } finally {
+      pos = saved;
+      depth--;
+    }
+  };
   // Runs tokens until one of `stops` (an action word) and returns that word.
   function block(emit: boolean, scope: Scope, stops: string[]): { out: string; stop?: string; rest?: string } {
     let out = '';
@@ -171,39 +219,74 @@ export function executeGoTemplate(template: string, data: Value, options: string
       }
       const a = t.action!;
       if (a.startsWith('/*')) continue;
-      const kw = /^(if|else if|else|end|with|range|define|template|block)\b/.exec(a)?.[1];
+      const kw = KEYWORD.exec(a)?.[1];
       if (kw && stops.includes(kw)) return { out, stop: kw, rest: a.slice(kw.length).trim() };
       if (kw === 'if' || kw === 'with') {
         let taken = false;
+        let withKw = kw === 'with';
         let cond: Value = emit ? pipeline(a.slice(kw.length), scope) : undefined;
-        let inner = kw === 'with' && !empty(cond) ? { ...scope, dot: cond } : scope;
         for (;;) {
           const run = emit && !taken && !empty(cond);
-          const r = block(run, inner, ['else if', 'else', 'end']);
+          const r = block(run, childScope(scope, withKw && run ? cond : scope.dot), ['else if', 'else with', 'else', 'end']);
           if (run) { out += r.out; taken = true; }
           if (r.stop === 'end') break;
           if (r.stop === undefined) throw new TemplateError(`unclosed {{${kw}}}`);
-          if (r.stop === 'else if') {
-            cond = emit && !taken ? pipeline(r.rest!, scope) : undefined;
-            inner = scope;
-          } else {
-            cond = true;
-            inner = scope;
-          }
+          withKw = r.stop === 'else with';
+          cond = r.stop === 'else' ? true : emit && !taken ? pipeline(r.rest!, scope) : undefined;
         }
         continue;
       }
+      if (kw === 'range') {
+        const decl = /^(\$\w+)\s*(?:,\s*(\$\w+)\s*)?:=\s*([\s\S]+)$/.exec(a.slice(5).trim());
+        const bodyStart = pos;
+        // Find the else and the end first: the body runs once per item.
+        const body = block(false, scope, ['else', 'end']);
+        let elseStart: number | undefined;
+        if (body.stop === 'else') {
+          elseStart = pos;
+          if (block(false, scope, ['end']).stop !== 'end') throw new TemplateError('unclosed {{range}}');
+        } else if (body.stop !== 'end') throw new TemplateError('unclosed {{range}}');
+        const endPos = pos;
+        if (emit) {
+          const items = rangeItems(pipeline(decl ? decl[3] : a.slice(5), scope), a);
+          for (const [k, v] of items) {
+            pos = bodyStart;
+            const inner = childScope(scope, v);
+            if (decl && decl[2]) { inner.vars[decl[1]] = k; inner.vars[decl[2]] = v; } else if (decl) inner.vars[decl[1]] = v;
+            out += block(true, inner, ['else', 'end']).out;
+          }
+          if (items.length === 0 && elseStart !== undefined) {
+            pos = elseStart;
+            out += block(true, childScope(scope), ['end']).out;
+          }
+        }
+        pos = endPos;
+        continue;
+      }
+      if (kw === 'define') {
+        if (block(false, scope, ['end']).stop !== 'end') throw new TemplateError('unclosed {{define}}');
+        continue;
+      }
+      if (kw === 'template' || kw === 'block') {
+        const m = /^(?:template|block)\s+("(?:[^"\\]|\\.)*"|`[^`]*`)\s*([\s\S]*)$/.exec(a);
+        if (!m) throw new TemplateError(`{{${a}}}: a template name in quotes is needed`);
+        if (kw === 'block' && block(false, scope, ['end']).stop !== 'end') throw new TemplateError('unclosed {{block}}');
+        if (emit) out += callTemplate(m[1].startsWith('"') ? (JSON.parse(m[1]) as string) : m[1].slice(1, -1), m[2].trim() ? pipeline(m[2], scope) : kw === 'block' ? scope.dot : undefined);
+        continue;
+      }
+      if (kw === 'end' || kw?.startsWith('else')) throw new TemplateError(`unexpected {{${kw}}}`);
       if (kw) throw new TemplateError(`{{${kw}}} is not evaluated offline`);
       if (!emit) continue;
-      const assign = /^(\$\w+)\s*:?=\s*([\s\S]+)$/.exec(a);
+      const assign = /^(\$\w+)\s*(:?=)\s*([\s\S]+)$/.exec(a);
       if (assign) {
-        scope.vars[assign[1]] = pipeline(assign[2], scope);
+        const v = pipeline(assign[3], scope);
+        if (assign[2] === ':=') scope.vars[assign[1]] = v;
+        else assignVar(scope, assign[1], v);
         continue;
       }
       out += print(pipeline(a, scope));
     }
     return { out };
   }
-  const r = block(true, sc, []);
-  return r.out;
+  return block(true, sc, []).out;
 }

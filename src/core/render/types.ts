@@ -44,3 +44,11 @@ export interface RenderResult {
   /** Values substituted from Secrets (Flux substituteFrom): never shown in clear, wherever they landed. */
   maskValues?: string[];
 }
+
+/**
+ * A render problem that makes the app Unknown rather than broken: a remote chart or source not
+ * available here, or a plugin rendered only in the cluster. Not an error in the user's files.
+ */
+export function isUnknownReason(p: RenderProblem): boolean {
+  return p.code === 'source-unavailable' || p.code === 'not-rendered';
+}
